@@ -1,0 +1,74 @@
+// Generates the payload types of each provider contract with openapi-typescript. Open lists (`anyOf` of a string
+// enum and a plain string) become `"known" | (string & {})`, so known values autocomplete and new ones type-check.
+
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  bundleOpenApi,
+  type GeneratedFile,
+  generatedHeader,
+  type Provider,
+  providers,
+  runGenerator,
+} from "@meeting-webhooks/specs";
+import openapiTS, { astToString, type SchemaObject } from "openapi-typescript";
+import ts from "typescript";
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+type Json = Record<string, unknown>;
+
+/** The known values of an open list, or undefined when the schema is not one. */
+export function openListValues(schema: Json): { values: string[]; nullable: boolean } | undefined {
+  const branches = schema.anyOf;
+  if (!Array.isArray(branches) || branches.length < 2) return undefined;
+  const enumBranch = branches.find((b: Json) => b.type === "string" && Array.isArray(b.enum));
+  const openBranch = branches.find(
+    (b: Json) => b.type === "string" && b.enum === undefined && b.const === undefined,
+  );
+  const nullBranch = branches.find((b: Json) => b.type === "null");
+  if (!enumBranch || !openBranch || branches.length !== 2 + (nullBranch ? 1 : 0)) return undefined;
+  return { values: (enumBranch.enum as unknown[]).map(String), nullable: Boolean(nullBranch) };
+}
+
+function openListType(values: string[], nullable: boolean): ts.TypeNode {
+  const f = ts.factory;
+  const members: ts.TypeNode[] = values.map((v) => f.createLiteralTypeNode(f.createStringLiteral(v)));
+  members.push(
+    f.createIntersectionTypeNode([
+      f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+      f.createTypeLiteralNode([]),
+    ]),
+  );
+  if (nullable) members.push(f.createLiteralTypeNode(f.createNull()));
+  return f.createUnionTypeNode(members);
+}
+
+export async function generateTypes(provider: Provider): Promise<string> {
+  const ast = await openapiTS(bundleOpenApi(provider) as never, {
+    rootTypes: true,
+    rootTypesNoSchemaPrefix: true,
+    silent: true,
+    transform(schema: SchemaObject) {
+      const open = openListValues(schema as unknown as Json);
+      return open ? openListType(open.values, open.nullable) : undefined;
+    },
+  });
+  const header = generatedHeader("npm run generate -w @meeting-webhooks/types", [
+    `specs/${provider}/openapi.yaml`,
+  ]);
+  return `${header}${astToString(ast)}`;
+}
+
+export async function generatedTypeFiles(): Promise<GeneratedFile[]> {
+  return Promise.all(
+    providers.map(async (provider) => ({
+      path: join(packageDir, "src", `${provider}.gen.ts`),
+      contents: await generateTypes(provider),
+    })),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runGenerator("generate-types", packageDir, await generatedTypeFiles());
+}

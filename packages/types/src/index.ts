@@ -1,0 +1,92 @@
+// Types for every webhook of both providers. The payload shapes are generated from the contracts (`*.gen.ts`);
+// this file only derives the lookups a receiver needs from them, so adding an event to a spec adds it here too.
+import type { components as CronofyComponents, webhooks as CronofyWebhooks } from "./cronofy.gen.js";
+import type {
+  components as MeetingBaasComponents,
+  webhooks as MeetingBaasWebhooks,
+} from "./meetingbaas.gen.js";
+
+export type * as Cronofy from "./cronofy.gen.js";
+export type * as MeetingBaas from "./meetingbaas.gen.js";
+
+/** A string from an open list: the known values autocomplete, and values added later still type-check. */
+export type OpenString<Known extends string> = Known | (string & {});
+
+export type Provider = "cronofy" | "meetingbaas";
+/** `callback`: set up per meeting agent or bot. `webhook`: set up once for the whole account (Svix). */
+export type Channel = "callback" | "webhook";
+
+/** The JSON body a webhook entry of a generated `webhooks` interface receives. */
+type BodyOf<Entry> = Entry extends { post: { requestBody?: { content: { "application/json": infer Body } } } }
+  ? Body
+  : never;
+
+/** `callback/bot.completed` → `bot.completed`; Cronofy's keys are the event names already. */
+type EventOfKey<Key> = Key extends `${Channel}/${infer Event}` ? Event : Key;
+type ChannelOfKey<Key> = Key extends `${infer C extends Channel}/${string}` ? C : "callback";
+
+type KeysOf<W> = keyof W & string;
+
+// ---- Cronofy ---------------------------------------------------------------------------------------------
+
+export type CronofyEventName = EventOfKey<KeysOf<CronofyWebhooks>>;
+export type CronofyPayloadOf<E extends CronofyEventName> = BodyOf<CronofyWebhooks[E]>;
+/** Any Cronofy Meeting Agent callback body. Tell them apart with `cronofyEventName` or use `CronofyEvent`. */
+export type CronofyPayload = CronofyPayloadOf<CronofyEventName>;
+
+export type CronofyFailureSubtype = CronofyComponents["schemas"]["FailureSubtype"];
+export type CronofyInteractionType = CronofyComponents["schemas"]["InteractionType"];
+export type CronofyMeetingAgentTranscript = CronofyComponents["schemas"]["MeetingAgentTranscript"];
+
+// ---- Meeting BaaS ----------------------------------------------------------------------------------------
+
+type MeetingBaasKey = KeysOf<MeetingBaasWebhooks>;
+export type MeetingBaasEventName = EventOfKey<MeetingBaasKey>;
+/** Events Meeting BaaS can send as a per-bot callback (`x-mb-secret`). */
+export type MeetingBaasCallbackEventName = EventOfKey<Extract<MeetingBaasKey, `callback/${string}`>>;
+/** Events Meeting BaaS sends as account webhooks (Svix). */
+export type MeetingBaasWebhookEventName = EventOfKey<Extract<MeetingBaasKey, `webhook/${string}`>>;
+export type MeetingBaasPayloadOf<E extends MeetingBaasEventName> = BodyOf<
+  MeetingBaasWebhooks[Extract<MeetingBaasKey, `${Channel}/${E}`>]
+>;
+/** Any Meeting BaaS callback or webhook body, discriminated by its `event` field. */
+export type MeetingBaasPayload = MeetingBaasPayloadOf<MeetingBaasEventName>;
+
+export type MeetingBaasBotStatusCode = MeetingBaasComponents["schemas"]["BotStatusCode"];
+export type MeetingBaasErrorCode = MeetingBaasComponents["schemas"]["ErrorCode"];
+export type MeetingBaasOutputTranscription = MeetingBaasComponents["schemas"]["OutputTranscription"];
+export type MeetingBaasRawTranscription = MeetingBaasComponents["schemas"]["RawTranscription"];
+export type MeetingBaasDiarizationSegment = MeetingBaasComponents["schemas"]["DiarizationSegment"];
+
+// ---- Both providers --------------------------------------------------------------------------------------
+
+export type EventName = CronofyEventName | MeetingBaasEventName;
+export type EventNameOf<P extends Provider> = P extends "cronofy" ? CronofyEventName : MeetingBaasEventName;
+
+/** The payload of an event by its provider name: `PayloadOf<"bot.completed">`, `PayloadOf<"meeting_agent_failed">`. */
+export type PayloadOf<E extends EventName> = E extends CronofyEventName
+  ? CronofyPayloadOf<E>
+  : E extends MeetingBaasEventName
+    ? MeetingBaasPayloadOf<E>
+    : never;
+
+/** One delivery's event, discriminated by `type` (and narrowed further by `provider` and `channel`). */
+export type CronofyEvent = {
+  [E in CronofyEventName]: {
+    provider: "cronofy";
+    channel: "callback";
+    type: E;
+    payload: CronofyPayloadOf<E>;
+  };
+}[CronofyEventName];
+
+export type MeetingBaasEvent = {
+  [K in MeetingBaasKey]: {
+    provider: "meetingbaas";
+    channel: ChannelOfKey<K>;
+    type: EventOfKey<K>;
+    payload: BodyOf<MeetingBaasWebhooks[K]>;
+  };
+}[MeetingBaasKey];
+
+export type WebhookEvent = CronofyEvent | MeetingBaasEvent;

@@ -1,0 +1,50 @@
+// One Ajv instance that knows every schema file of every contract, so validators, tests and generators agree on
+// how the files' relative `$ref`s resolve. Schemas carry no `$id` of their own; their id is their path.
+
+import { join } from "node:path";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { listJsonFiles, providers, readJson, specsDir } from "./catalog.js";
+
+/** Base URI of the schema ids. `.invalid` is reserved: nothing is ever fetched from it. */
+export const schemaIdBase = "https://meeting-webhooks.invalid/specs/";
+
+export function schemaId(schemaPath: string): string {
+  return schemaIdBase + schemaPath;
+}
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export interface AjvOptions {
+  /** Generate code for standalone export (used by the runtime validators' generator). */
+  code?: { source?: boolean; esm?: boolean; lines?: boolean; optimize?: boolean };
+}
+
+export function createSpecAjv(options: AjvOptions = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    verbose: true,
+    ...(options.code ? { code: options.code } : {}),
+  });
+  addFormats(ajv);
+  for (const path of allSchemaPaths()) {
+    ajv.addSchema(readJson(join(specsDir, path)) as object, schemaId(path));
+  }
+  return ajv;
+}
+
+export function allSchemaPaths(): string[] {
+  const common = ["common/problem.json"];
+  return [...common, ...providers.flatMap((provider) => listJsonFiles(provider, "schemas"))];
+}
+
+export function validatorFor(ajv: Ajv2020, schemaPath: string): ValidateFunction {
+  const validate = ajv.getSchema(schemaId(schemaPath));
+  if (!validate) throw new Error(`No schema ${schemaPath}`);
+  return validate;
+}
+
+export type { ErrorObject, ValidateFunction };

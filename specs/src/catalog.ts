@@ -1,0 +1,185 @@
+// The event catalog: what each provider contract declares, read from the OpenAPI documents themselves so that
+// adding a webhook to a spec is all it takes for generators, tests and docs to pick it up.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+
+export const providers = ["cronofy", "meetingbaas"] as const;
+export type Provider = (typeof providers)[number];
+/** `callback`: configured per meeting agent or bot. `webhook`: configured once for the whole account. */
+export type Channel = "callback" | "webhook";
+
+export interface HeaderSpec {
+  name: string;
+  required: boolean;
+  description: string;
+  schema: Record<string, unknown>;
+}
+
+export interface WebhookSpec {
+  provider: Provider;
+  /** The key under `webhooks` in the OpenAPI document, e.g. `webhook/bot.completed`. */
+  key: string;
+  channel: Channel;
+  /** The provider's own event name: `meeting_agent_complete`, `bot.completed`. */
+  event: string;
+  method: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Absolute path of the payload schema file. */
+  schemaFile: string;
+  /** Schema file path relative to the specs folder, e.g. `meetingbaas/schemas/bot.completed.json`. */
+  schemaPath: string;
+  /** The schema's `title`, used as its type name. */
+  schemaTitle: string;
+  headers: HeaderSpec[];
+  /** Absolute paths of the example payload files referenced by the webhook. */
+  examples: string[];
+}
+
+export interface ArtifactSpec {
+  provider: Provider;
+  /** Name under `components.schemas`. */
+  name: string;
+  schemaFile: string;
+  schemaPath: string;
+  description: string;
+}
+
+/** Absolute path of the `specs/` folder. */
+export const specsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+type Json = Record<string, unknown>;
+
+export function openApiPath(provider: Provider): string {
+  return join(specsDir, provider, "openapi.yaml");
+}
+
+export function asyncApiPath(provider: Provider): string {
+  return join(specsDir, provider, "asyncapi.yaml");
+}
+
+export function readYaml(file: string): Json {
+  return parseYaml(readFileSync(file, "utf8")) as Json;
+}
+
+export function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+function resolveLocal(doc: Json, node: unknown): Json {
+  let current = node as Json;
+  const seen = new Set<string>();
+  while (current && typeof current.$ref === "string" && current.$ref.startsWith("#/")) {
+    const ref = current.$ref;
+    if (seen.has(ref)) throw new Error(`Circular $ref ${ref}`);
+    seen.add(ref);
+    current = ref
+      .slice(2)
+      .split("/")
+      .reduce<unknown>((obj, key) => (obj as Json)[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc) as Json;
+  }
+  return current;
+}
+
+function fileRef(doc: Json, node: unknown, base: string): string {
+  const resolved = resolveLocal(doc, node);
+  if (typeof resolved?.$ref !== "string") throw new Error(`Expected a $ref to a schema file in ${base}`);
+  return resolve(base, resolved.$ref);
+}
+
+export function loadWebhooks(provider: Provider): WebhookSpec[] {
+  const file = openApiPath(provider);
+  const base = dirname(file);
+  const doc = readYaml(file);
+  const webhooks = (doc.webhooks ?? {}) as Record<string, Json>;
+  const result: WebhookSpec[] = [];
+  for (const [key, pathItem] of Object.entries(webhooks)) {
+    for (const [method, rawOperation] of Object.entries(pathItem)) {
+      if (!["post", "put"].includes(method)) continue;
+      const operation = rawOperation as Json;
+      const requestBody = resolveLocal(doc, operation.requestBody);
+      const content = (requestBody.content as Record<string, Json>)["application/json"];
+      if (!content) throw new Error(`${provider} ${key}: request body has no application/json content`);
+      const schemaFile = fileRef(doc, content.schema, base);
+      const schema = readJson(schemaFile) as Json;
+      const examples = Object.values((content.examples ?? {}) as Record<string, Json>).map((example) => {
+        const resolved = resolveLocal(doc, example);
+        if (typeof resolved.externalValue !== "string") {
+          throw new Error(`${provider} ${key}: examples must use externalValue (specs/README.md)`);
+        }
+        return resolve(base, resolved.externalValue);
+      });
+      const headers = ((operation.parameters ?? []) as unknown[])
+        .map((p) => resolveLocal(doc, p))
+        .filter((p) => p.in === "header")
+        .map((p) => ({
+          name: String(p.name),
+          required: p.required === true,
+          description: String(p.description ?? ""),
+          schema: (p.schema ?? {}) as Json,
+        }));
+      const slash = key.indexOf("/");
+      result.push({
+        provider,
+        key,
+        channel: slash === -1 ? "callback" : (key.slice(0, slash) as Channel),
+        event: slash === -1 ? key : key.slice(slash + 1),
+        method: method.toUpperCase(),
+        operationId: String(operation.operationId),
+        summary: String(operation.summary ?? ""),
+        description: String(operation.description ?? ""),
+        schemaFile,
+        schemaPath: relative(specsDir, schemaFile),
+        schemaTitle: String(schema.title ?? ""),
+        headers,
+        examples,
+      });
+    }
+  }
+  return result;
+}
+
+/** Named schemas that are not webhook payloads: artifact formats and shared open lists. */
+export function loadNamedSchemas(provider: Provider): ArtifactSpec[] {
+  const file = openApiPath(provider);
+  const base = dirname(file);
+  const doc = readYaml(file);
+  const schemas = ((doc.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
+  return Object.entries(schemas).map(([name, node]) => {
+    const schemaFile = typeof node.$ref === "string" ? resolve(base, node.$ref) : file;
+    const schema = schemaFile === file ? node : (readJson(schemaFile) as Json);
+    return {
+      provider,
+      name,
+      schemaFile,
+      schemaPath: relative(specsDir, schemaFile),
+      description: String(schema.description ?? ""),
+    };
+  });
+}
+
+/** Every JSON file under `<provider>/<folder>`, relative to the specs folder. */
+export function listJsonFiles(provider: Provider, folder: "schemas" | "examples"): string[] {
+  const root = join(specsDir, provider, folder);
+  const entries = readdirSync(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
+    .map((entry) => relative(specsDir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/**
+ * The schema an example file illustrates: `examples/bot.completed--no-artifacts.json` illustrates
+ * `schemas/bot.completed.json`; the part after `--` names the case.
+ */
+export function schemaPathForExample(examplePath: string): string {
+  const parts = examplePath.split("/");
+  const provider = parts[0];
+  const rest = parts.slice(2);
+  const fileName = rest.pop() ?? "";
+  const base = fileName.replace(/\.json$/, "").split("--")[0];
+  return [provider, "schemas", ...rest, `${base}.json`].join("/");
+}
