@@ -1,5 +1,5 @@
 // The house lint rules in redocly.yaml must actually fire: break a copy of a contract and lint it.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -17,24 +17,13 @@ const redoclyBin = join(
   createRequire(import.meta.url)("@redocly/cli/package.json").bin.redocly,
 );
 
-function lint(dir: string, api: string): { code: number; output: string } {
-  try {
-    const output = execFileSync(process.execPath, [redoclyBin, "lint", api, "--format=stylish"], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        REDOCLY_TELEMETRY: "off",
-        REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
-        NO_COLOR: "1",
-      },
-      encoding: "utf8",
-      stdio: "pipe",
-    });
-    return { code: 0, output };
-  } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
-    return { code: e.status, output: `${e.stdout}${e.stderr}` };
-  }
+function lint(dir: string, api: string): { code: number | null; output: string } {
+  const result = spawnSync(process.execPath, [redoclyBin, "lint", api, "--format=stylish"], {
+    cwd: dir,
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  return { code: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 function copyOfSpecs(): string {

@@ -116,7 +116,13 @@ function officialNamesFor(title: string): string[] {
   return [title];
 }
 
-/** Each intended difference, with why. */
+/**
+ * Each intended difference in names, required-ness, types or nullability, with why. Differences below that
+ * level are intended too and need no entry: we drop `additionalProperties: false` (providers add fields), replace
+ * the `Z`-only date-time pattern with `format: date-time` (real payloads carry offsets), replace the UUID pattern
+ * with `format: uuid`, turn closed enums and plain strings of known codes into open lists (values get added), and
+ * merge the Zoom and Meet/Teams diarization variants into one object with optional `user_id`.
+ */
 const intended: Record<string, string> = {
   "BotStatusChange/data/status/attempt: extra (official lacks it)":
     "Newer SDKs send `attempt` with the `retrying` status; optional, so older payloads still validate.",

@@ -143,11 +143,11 @@ const cases: Case[] = [
     pointer: "/meeting_agent/sub",
   },
   {
-    name: "a Cronofy resource whose url is not a URL",
+    name: "a Cronofy resource whose url is relative",
     schema: "cronofy/schemas/meeting_agent_complete.json",
     example: "cronofy/examples/meeting_agent_complete.json",
     mutate: (p) => {
-      p.meeting_agent.resources[1].url = "https://...";
+      p.meeting_agent.resources[1].url = "/v1/meeting_agents/resources/transcript";
     },
     pointer: "/meeting_agent/resources/1/url",
   },

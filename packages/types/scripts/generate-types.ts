@@ -47,6 +47,7 @@ function openListType(values: string[], nullable: boolean): ts.TypeNode {
 export async function generateTypes(provider: Provider): Promise<string> {
   const ast = await openapiTS(bundleOpenApi(provider) as never, {
     rootTypes: true,
+    emptyObjectsUnknown: true,
     rootTypesNoSchemaPrefix: true,
     silent: true,
     transform(schema: SchemaObject) {
