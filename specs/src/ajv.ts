@@ -3,8 +3,8 @@
 
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { listJsonFiles, providers, readJson, specsDir } from "./catalog.js";
+import { formats } from "./formats.js";
 
 /** Base URI of the schema ids. `.invalid` is reserved: nothing is ever fetched from it. */
 export const schemaIdBase = "https://meeting-webhooks.invalid/specs/";
@@ -12,9 +12,6 @@ export const schemaIdBase = "https://meeting-webhooks.invalid/specs/";
 export function schemaId(schemaPath: string): string {
   return schemaIdBase + schemaPath;
 }
-
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 export interface AjvOptions {
   /** Generate code for standalone export (used by the runtime validators' generator). */
@@ -29,7 +26,7 @@ export function createSpecAjv(options: AjvOptions = {}): Ajv2020 {
     verbose: true,
     ...(options.code ? { code: options.code } : {}),
   });
-  addFormats(ajv);
+  addSpecFormats(ajv);
   for (const path of allSchemaPaths()) {
     ajv.addSchema(readJson(join(specsDir, path)) as object, schemaId(path));
   }
@@ -48,3 +45,8 @@ export function validatorFor(ajv: Ajv2020, schemaPath: string): ValidateFunction
 }
 
 export type { ErrorObject, ValidateFunction };
+
+/** Registers the contracts' string formats (see formats.ts) on an Ajv instance. */
+export function addSpecFormats(ajv: Ajv2020): void {
+  for (const [name, definition] of Object.entries(formats)) ajv.addFormat(name, definition);
+}

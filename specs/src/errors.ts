@@ -1,6 +1,13 @@
 // Validation errors as a receiver can act on them: the JSON pointer of the offending field, what was wrong, and
 // what the contract expected there.
-import type { ErrorObject } from "ajv/dist/2020.js";
+/** The fields of an Ajv error that issues are made from; Ajv's standalone validators produce the same shape. */
+export interface ValidationError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
 
 export interface SchemaIssue {
   /** JSON pointer (RFC 6901) of the offending value; for a missing property, where it should have been. */
@@ -16,8 +23,8 @@ function escapePointerToken(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-function expectedOf(error: ErrorObject): string {
-  const p = error.params as Record<string, unknown>;
+function expectedOf(error: ValidationError): string {
+  const p = error.params;
   switch (error.keyword) {
     case "required":
       return `property "${String(p.missingProperty)}"`;
@@ -47,22 +54,34 @@ function expectedOf(error: ErrorObject): string {
 
 /**
  * Turns Ajv's errors into issues, one per offending field. Branch errors of `anyOf` (an open list, a nullable
- * union) are folded into the `anyOf` error, which is the one a person can act on.
+ * union) are folded into the `anyOf` error, which is the one a person can act on; the branches say what it expected.
  */
-export function schemaIssues(errors: readonly ErrorObject[] | null | undefined): SchemaIssue[] {
+export function schemaIssues(errors: readonly ValidationError[] | null | undefined): SchemaIssue[] {
   if (!errors) return [];
-  const anyOfPaths = new Set(
-    errors.filter((e) => e.keyword === "anyOf").map((e) => e.schemaPath.replace(/\/anyOf$/, "/anyOf/")),
-  );
+  const anyOfs = errors.filter((e) => e.keyword === "anyOf");
+  const branchesOf = new Map<ValidationError, ValidationError[]>(anyOfs.map((e) => [e, []]));
+  const ownerOf = (error: ValidationError) =>
+    anyOfs.find(
+      (a) =>
+        a !== error &&
+        error.schemaPath.startsWith(`${a.schemaPath}/`) &&
+        (error.instancePath === a.instancePath || error.instancePath.startsWith(`${a.instancePath}/`)),
+    );
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();
+  const kept: ValidationError[] = [];
   for (const error of errors) {
-    if ([...anyOfPaths].some((prefix) => error.schemaPath.includes(prefix))) continue;
+    const owner = ownerOf(error);
+    if (owner) branchesOf.get(owner)?.push(error);
+    else kept.push(error);
+  }
+  for (const error of kept) {
     const pointer =
       error.keyword === "required"
-        ? `${error.instancePath}/${escapePointerToken(String((error.params as Record<string, unknown>).missingProperty))}`
+        ? `${error.instancePath}/${escapePointerToken(String(error.params.missingProperty))}`
         : error.instancePath;
-    const expected = error.keyword === "anyOf" ? describeAnyOf(error) : expectedOf(error);
+    const expected =
+      error.keyword === "anyOf" ? describeBranches(error, branchesOf.get(error) ?? []) : expectedOf(error);
     const key = `${pointer} ${error.keyword} ${expected}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -76,11 +95,20 @@ export function schemaIssues(errors: readonly ErrorObject[] | null | undefined):
   return issues;
 }
 
-function describeAnyOf(error: ErrorObject): string {
-  const branches = (error.schema as Array<Record<string, unknown>> | undefined) ?? [];
-  const parts = branches.map((b) => {
-    const type = Array.isArray(b.type) ? b.type.join(" or ") : String(b.type ?? "value");
-    return b.format ? `${type} in format ${String(b.format)}` : type;
+/** What an `anyOf` accepted, read from the errors of its branches: `string in format uri or null`. */
+function describeBranches(anyOf: ValidationError, branchErrors: readonly ValidationError[]): string {
+  const byBranch = new Map<string, ValidationError[]>();
+  for (const error of branchErrors) {
+    const branch = error.schemaPath.slice(anyOf.schemaPath.length + 1).split("/")[0] ?? "";
+    byBranch.set(branch, [...(byBranch.get(branch) ?? []), error]);
+  }
+  const parts = [...byBranch.values()].map((errs) => {
+    const type = errs.find((e) => e.keyword === "type");
+    const format = errs.find((e) => e.keyword === "format");
+    const other = errs.find((e) => e !== type && e !== format);
+    if (format) return `string in format ${String(format.params.format)}`;
+    if (type) return String(type.params.type);
+    return other ? expectedOf(other) : "value";
   });
-  return [...new Set(parts)].join(" or ");
+  return [...new Set(parts)].join(" or ") || "a matching value";
 }

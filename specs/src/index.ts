@@ -4,4 +4,6 @@ export * from "./ajv.js";
 export * from "./bundle.js";
 export * from "./catalog.js";
 export * from "./errors.js";
+export * from "./formats.js";
 export * from "./generated.js";
+export * from "./open-list.js";

@@ -7,6 +7,7 @@ import {
   bundleOpenApi,
   type GeneratedFile,
   generatedHeader,
+  openListValues,
   type Provider,
   providers,
   runGenerator,
@@ -15,21 +16,6 @@ import openapiTS, { astToString, type SchemaObject } from "openapi-typescript";
 import ts from "typescript";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-type Json = Record<string, unknown>;
-
-/** The known values of an open list, or undefined when the schema is not one. */
-export function openListValues(schema: Json): { values: string[]; nullable: boolean } | undefined {
-  const branches = schema.anyOf;
-  if (!Array.isArray(branches) || branches.length < 2) return undefined;
-  const enumBranch = branches.find((b: Json) => b.type === "string" && Array.isArray(b.enum));
-  const openBranch = branches.find(
-    (b: Json) => b.type === "string" && b.enum === undefined && b.const === undefined,
-  );
-  const nullBranch = branches.find((b: Json) => b.type === "null");
-  if (!enumBranch || !openBranch || branches.length !== 2 + (nullBranch ? 1 : 0)) return undefined;
-  return { values: (enumBranch.enum as unknown[]).map(String), nullable: Boolean(nullBranch) };
-}
 
 function openListType(values: string[], nullable: boolean): ts.TypeNode {
   const f = ts.factory;
@@ -51,7 +37,7 @@ export async function generateTypes(provider: Provider): Promise<string> {
     rootTypesNoSchemaPrefix: true,
     silent: true,
     transform(schema: SchemaObject) {
-      const open = openListValues(schema as unknown as Json);
+      const open = openListValues(schema as unknown as Record<string, unknown>);
       return open ? openListType(open.values, open.nullable) : undefined;
     },
   });

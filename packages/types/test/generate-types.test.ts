@@ -1,5 +1,6 @@
+import { openListValues } from "@meeting-webhooks/specs";
 import { describe, expect, it } from "vitest";
-import { generateTypes, openListValues } from "../scripts/generate-types.js";
+import { generateTypes } from "../scripts/generate-types.js";
 
 describe("openListValues", () => {
   it("recognises an anyOf of a string enum and a plain string", () => {

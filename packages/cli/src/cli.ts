@@ -1,0 +1,72 @@
+// The `meeting-webhooks` command: one entry point, one subcommand per job, `--help` everywhere.
+import { readFileSync } from "node:fs";
+import { validateCommand } from "./commands/validate.js";
+import { verifyCommand } from "./commands/verify.js";
+import { type Io, processIo, UsageError } from "./io.js";
+
+export { type Io, UsageError } from "./io.js";
+
+interface Command {
+  summary: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  validate: { summary: "check a captured payload against the contract", run: validateCommand },
+  verify: { summary: "check a delivery's signature with your secret(s)", run: verifyCommand },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  return `meeting-webhooks: contracts, verification and mocks for Cronofy Meeting Agents and Meeting BaaS v2 webhooks.
+
+Usage: meeting-webhooks <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
+  .join("\n")}
+
+Run "meeting-webhooks <command> --help" for a command's options and examples.
+Options: -h, --help  this help;  --version  print the version.`;
+}
+
+/** Runs the command line and returns the exit code: 0 success, 1 a negative answer, 2 a usage error. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(mainHelp());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.stdout(mainHelp());
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(version());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`meeting-webhooks: unknown command "${name}".\n\n${mainHelp()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(
+        `meeting-webhooks ${name}: ${error.message}\nRun "meeting-webhooks ${name} --help" for usage.`,
+      );
+      return 2;
+    }
+    throw error;
+  }
+}

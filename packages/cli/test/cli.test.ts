@@ -1,0 +1,248 @@
+// The CLI as a user runs it: a process, its exit code, stdout and stderr.
+import { execFile } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { specsDir } from "@meeting-webhooks/specs";
+import { describe, expect, it } from "vitest";
+
+const bin = resolve(import.meta.dirname, "..", "bin", "meeting-webhooks.js");
+const run = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<Outcome> {
+  const child = run(process.execPath, [bin, ...args], { env: { ...process.env, ...options.env } });
+  if (options.input !== undefined) {
+    child.child.stdin?.end(options.input);
+  } else {
+    child.child.stdin?.end();
+  }
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "meeting-webhooks-cli-"));
+function file(name: string, contents: string | Buffer): string {
+  const path = join(tmp, name);
+  writeFileSync(path, contents);
+  return path;
+}
+const examplePath = (path: string) => join(specsDir, path);
+
+describe("help and usage", () => {
+  it("--help on the command and every subcommand, with examples", async () => {
+    const main = await cli(["--help"]);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/validate.*\n.*verify/s);
+    for (const command of ["validate", "verify"]) {
+      const help = await cli([command, "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/Usage: meeting-webhooks/);
+      expect(help.stdout).toMatch(/Examples:/);
+      expect(help.stdout).toMatch(/Exit codes/);
+    }
+  });
+
+  it("usage errors exit 2 on stderr with a pointer to --help", async () => {
+    const cases = [
+      [],
+      ["frobnicate"],
+      ["validate", "--provider", "zoom", "x.json"],
+      ["validate", "--provider", "cronofy"],
+      ["validate", "--provider", "cronofy", "--colour", "x.json"],
+      ["validate", "--provider", "cronofy", join(tmp, "missing.json")],
+      ["verify", "--provider", "cronofy", "--header", "no colon", "--secret", "s", "x.json"],
+      ["verify", "--provider", "cronofy", "x.json"],
+    ];
+    for (const args of cases) {
+      const outcome = await cli(args);
+      expect(outcome.code, args.join(" ")).toBe(2);
+      expect(outcome.stderr.length, args.join(" ")).toBeGreaterThan(0);
+    }
+    expect((await cli(["validate", "--provider", "cronofy", join(tmp, "missing.json")])).stderr).toMatch(
+      /No such file/,
+    );
+  });
+});
+
+describe("validate", () => {
+  it("exit 0 for a valid payload, naming the detected event", async () => {
+    const outcome = await cli([
+      "validate",
+      "--provider",
+      "cronofy",
+      examplePath("cronofy/examples/meeting_agent_complete.json"),
+    ]);
+    expect(outcome).toMatchObject({ code: 0 });
+    expect(outcome.stdout).toMatch(/^valid: cronofy callback meeting_agent_complete/);
+  });
+
+  it("exit 1 with pointer, message and expected for each error; --json is machine-readable", async () => {
+    const payload = JSON.parse(readFileSync(examplePath("meetingbaas/examples/bot.completed.json"), "utf8"));
+    delete payload.data.sent_at;
+    payload.data.duration_seconds = "1620";
+    const path = file("broken.json", JSON.stringify(payload));
+    const text = await cli(["validate", "--provider", "meetingbaas", path]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/\/data\/sent_at .*expected: property "sent_at"/);
+    expect(text.stderr).toMatch(/\/data\/duration_seconds .*expected: integer/);
+    const json = await cli(["validate", "--provider", "meetingbaas", "--json", path]);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ ok: false, valid: false, event: "bot.completed", channel: "webhook" });
+    expect(report.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      "/data/duration_seconds",
+      "/data/sent_at",
+    ]);
+  });
+
+  it("reads standard input with -", async () => {
+    const input = readFileSync(examplePath("meetingbaas/examples/bot.failed.json"), "utf8");
+    const outcome = await cli(["validate", "--provider", "meetingbaas", "--channel", "callback", "-"], {
+      input,
+    });
+    expect(outcome).toMatchObject({ code: 0 });
+    expect(outcome.stdout).toMatch(/meetingbaas callback bot.failed/);
+  });
+
+  it("drift passes by default and fails with --strict; unknown events too", async () => {
+    const drifted = examplePath("cronofy/examples/meeting_agent_failed--unknown-subtype.json");
+    const lenient = await cli(["validate", "--provider", "cronofy", drifted]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toMatch(/drift: 1 item/);
+    const strict = await cli(["validate", "--provider", "cronofy", "--strict", drifted]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/subtype/);
+    const unknown = file("unknown.json", JSON.stringify({ event: "bot.transcript_ready", data: {} }));
+    expect((await cli(["validate", "--provider", "meetingbaas", unknown])).code).toBe(0);
+    expect((await cli(["validate", "--provider", "meetingbaas", "--strict", unknown])).code).toBe(1);
+  });
+
+  it("a file that is not JSON is invalid (exit 1), not a crash", async () => {
+    const outcome = await cli(["validate", "--provider", "cronofy", file("not.json", "{nope")]);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/not JSON/);
+  });
+});
+
+describe("verify", () => {
+  const body = readFileSync(examplePath("cronofy/examples/meeting_agent_activated.json"));
+  const bodyPath = file("cronofy-body.json", body);
+  const signature = createHmac("sha256", "client-secret").update(body).digest("base64");
+
+  it("Cronofy: exit 0 when any secret matches, 1 with the reason otherwise", async () => {
+    const ok = await cli([
+      "verify",
+      "--provider",
+      "cronofy",
+      "--secret",
+      "old",
+      "--secret",
+      "client-secret",
+      "--header",
+      `Cronofy-HMAC-SHA256: ${signature}`,
+      bodyPath,
+    ]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toMatch(/authentic: .*secret #2/);
+    const bad = await cli([
+      "verify",
+      "--provider",
+      "cronofy",
+      "--secret",
+      "wrong",
+      "--header",
+      `Cronofy-HMAC-SHA256: ${signature}`,
+      bodyPath,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not authentic \(signature_mismatch\).*re-serialised/);
+  });
+
+  it("secrets from MEETING_WEBHOOKS_SECRETS; --json output", async () => {
+    const outcome = await cli(
+      [
+        "verify",
+        "--provider",
+        "cronofy",
+        "--json",
+        "--header",
+        `Cronofy-HMAC-SHA256: ${signature}`,
+        bodyPath,
+      ],
+      {
+        env: { MEETING_WEBHOOKS_SECRETS: "a,client-secret" },
+      },
+    );
+    expect(outcome.code).toBe(0);
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      provider: "cronofy",
+      scheme: "Cronofy-HMAC-SHA256",
+      ok: true,
+      secretIndex: 1,
+    });
+  });
+
+  it("Meeting BaaS: the scheme comes from the headers (x-mb-secret or svix-*), with --now for captures", async () => {
+    const mb = readFileSync(examplePath("meetingbaas/examples/bot.status_change.json"));
+    const mbPath = file("mb.json", mb);
+    const key = Buffer.from("a signing key for the cli test");
+    const secret = `whsec_${key.toString("base64")}`;
+    const timestamp = 1795536000;
+    const sig = createHmac("sha256", key).update(`msg_cli.${timestamp}.`).update(mb).digest("base64");
+    const headers = [
+      "--header",
+      "svix-id: msg_cli",
+      "--header",
+      `svix-timestamp: ${timestamp}`,
+      "--header",
+      `svix-signature: v1,${sig}`,
+    ];
+    const stale = await cli(["verify", "--provider", "meetingbaas", "--secret", secret, ...headers, mbPath]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/timestamp_out_of_tolerance/);
+    const asOf = await cli([
+      "verify",
+      "--provider",
+      "meetingbaas",
+      "--secret",
+      secret,
+      "--now",
+      String(timestamp + 60),
+      ...headers,
+      mbPath,
+    ]);
+    expect(asOf).toMatchObject({ code: 0 });
+    expect(asOf.stdout).toMatch(/svix/);
+    const callback = await cli([
+      "verify",
+      "--provider",
+      "meetingbaas",
+      "--secret",
+      "cb",
+      "--header",
+      "x-mb-secret: cb",
+      mbPath,
+    ]);
+    expect(callback.code).toBe(0);
+    expect(callback.stdout).toMatch(/x-mb-secret/);
+    const none = await cli(["verify", "--provider", "meetingbaas", "--secret", "cb", mbPath]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/missing_signature/);
+  });
+});
