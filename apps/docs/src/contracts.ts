@@ -1,0 +1,38 @@
+// Where the docs read the contracts from. The site builder takes this as a parameter, so a test can hand it a
+// modified copy of the specs and see that a new event reaches the pages with no other edit.
+
+import type { Provider, WebhookSpec } from "@meeting-webhooks/specs";
+import * as specs from "@meeting-webhooks/specs";
+
+export type Json = Record<string, unknown>;
+
+/** The part of `@meeting-webhooks/specs` the docs use. */
+export interface ContractSource {
+  providers: readonly Provider[];
+  loadWebhooks(provider: Provider): WebhookSpec[];
+  bundleOpenApi(provider: Provider): Json;
+  bundleAsyncApi(provider: Provider): Json;
+}
+
+/** The contracts in this repository's `specs/` folder. */
+export const repositoryContracts: ContractSource = specs;
+
+/** Follows local `#/…` references of a bundled document until it reaches an object that is not one. */
+export function resolveLocal(doc: Json, node: unknown): Json {
+  let current = node as Json;
+  const seen = new Set<string>();
+  while (current && typeof current.$ref === "string" && current.$ref.startsWith("#/")) {
+    const ref = current.$ref;
+    if (seen.has(ref)) throw new Error(`Circular $ref ${ref}`);
+    seen.add(ref);
+    current = ref
+      .slice(2)
+      .split("/")
+      .reduce<unknown>(
+        (obj, key) => (obj as Json | undefined)?.[key.replace(/~1/g, "/").replace(/~0/g, "~")],
+        doc,
+      ) as Json;
+    if (current === undefined) throw new Error(`Unresolved $ref ${ref}`);
+  }
+  return current;
+}

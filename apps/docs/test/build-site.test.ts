@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BuiltSite, buildSite } from "../src/build-site.js";
+
+let site: BuiltSite;
+const outDir = join(mkdtempSync(join(tmpdir(), "meeting-webhooks-docs-build-")), "site");
+
+beforeAll(async () => {
+  site = await buildSite({ outDir });
+});
+afterAll(() => rmSync(join(outDir, ".."), { recursive: true, force: true }));
+
+describe("buildSite", () => {
+  it("writes the catalog and an OpenAPI and an AsyncAPI reference per provider", () => {
+    expect(site.pages.map((p) => p.path)).toEqual([
+      "index.html",
+      ...site.catalog.flatMap((p) => [`${p.provider}/openapi.html`, `${p.provider}/asyncapi.html`]),
+    ]);
+    for (const page of site.pages) expect(existsSync(join(outDir, page.path)), page.path).toBe(true);
+  });
+
+  it("publishes the bundled documents the references are rendered from", () => {
+    for (const { provider, openapi, asyncapi } of site.catalog) {
+      expect(JSON.parse(readFileSync(join(outDir, provider, "openapi.json"), "utf8"))).toEqual(openapi);
+      expect(JSON.parse(readFileSync(join(outDir, provider, "asyncapi.json"), "utf8"))).toEqual(asyncapi);
+    }
+  });
+
+  it("renders every webhook with its example into the Redoc pages", () => {
+    for (const { provider, events } of site.catalog) {
+      const html = readFileSync(join(outDir, provider, "openapi.html"), "utf8");
+      for (const event of events) {
+        expect(html, event.key).toContain(event.operationId);
+        expect(html, event.key).toContain(JSON.stringify(event.examples[0]?.payload));
+      }
+    }
+  });
+
+  it("refers to no script, stylesheet or image outside the site", () => {
+    for (const page of site.pages) {
+      const html = readFileSync(join(outDir, page.path), "utf8");
+      const external = [...html.matchAll(/<(script|link|img)\b[^>]*\b(src|href)="((https?:)?\/\/[^"]*)"/g)];
+      expect(
+        external.map((m) => m[3]),
+        page.path,
+      ).toEqual([]);
+      expect(html, page.path).not.toContain("cdn.redoc.ly");
+    }
+  });
+});
