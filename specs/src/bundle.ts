@@ -73,7 +73,8 @@ function pointsToExample(ref: string): boolean {
   return !ref.startsWith("#") && /(^|\/)examples\//.test(ref);
 }
 
-function bundleDocument(file: string): Json {
+/** Any OpenAPI or AsyncAPI document of the specs folder, bundled (e.g. `specs/receiver/openapi.yaml`). */
+export function bundleDocument(file: string): Json {
   const doc = readYaml(file);
   const state: BundleState = { fileByTitle: new Map(), schemas: {}, refPrefix: "#/components/schemas/" };
   const components = { ...((doc.components ?? {}) as Json) };

@@ -4,6 +4,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  bundleDocument,
   bundleOpenApi,
   type GeneratedFile,
   generatedHeader,
@@ -11,6 +12,7 @@ import {
   type Provider,
   providers,
   runGenerator,
+  specsDir,
 } from "@meeting-webhooks/specs";
 import openapiTS, { astToString, type SchemaObject } from "openapi-typescript";
 import ts from "typescript";
@@ -30,8 +32,15 @@ function openListType(values: string[], nullable: boolean): ts.TypeNode {
   return f.createUnionTypeNode(members);
 }
 
-export async function generateTypes(provider: Provider): Promise<string> {
-  const ast = await openapiTS(bundleOpenApi(provider) as never, {
+/** `cronofy`, `meetingbaas`, or `receiver` (the sample receiver's own contract, specs/receiver/openapi.yaml). */
+export type Contract = Provider | "receiver";
+
+export async function generateTypes(provider: Contract): Promise<string> {
+  const bundled =
+    provider === "receiver"
+      ? bundleDocument(join(specsDir, "receiver", "openapi.yaml"))
+      : bundleOpenApi(provider);
+  const ast = await openapiTS(bundled as never, {
     rootTypes: true,
     emptyObjectsUnknown: true,
     rootTypesNoSchemaPrefix: true,
@@ -49,7 +58,7 @@ export async function generateTypes(provider: Provider): Promise<string> {
 
 export async function generatedTypeFiles(): Promise<GeneratedFile[]> {
   return Promise.all(
-    providers.map(async (provider) => ({
+    [...providers, "receiver" as const].map(async (provider) => ({
       path: join(packageDir, "src", `${provider}.gen.ts`),
       contents: await generateTypes(provider),
     })),

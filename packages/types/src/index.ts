@@ -8,6 +8,8 @@ import type {
 
 export type * as Cronofy from "./cronofy.gen.js";
 export type * as MeetingBaas from "./meetingbaas.gen.js";
+/** The sample receiver's own HTTP contract (specs/receiver/openapi.yaml): paths, Meeting, Delivery, Receipt. */
+export type * as Receiver from "./receiver.gen.js";
 
 /** A string from an open list: the known values autocomplete, and values added later still type-check. */
 export type OpenString<Known extends string> = Known | (string & {});

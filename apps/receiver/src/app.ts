@@ -1,0 +1,281 @@
+// The receiver's HTTP surface (specs/receiver/openapi.yaml): webhook endpoints that verify, validate and store
+// before answering, the read API, the dashboard and the docs site.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { extname, join, normalize, resolve } from "node:path";
+import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Config } from "./config.js";
+import { renderDashboard, renderMeetingPage } from "./dashboard.js";
+import { type Db, DeliveryWriter, type NewDelivery, openDatabase, openProcessingConnection } from "./db.js";
+import { type FetchLike, Processor } from "./processor.js";
+import { getMeeting, listDeliveries, listMeetings, rejectionCounts } from "./queries.js";
+
+export interface Receiver {
+  app: FastifyInstance;
+  db: Db;
+  writer: DeliveryWriter;
+  processor: Processor;
+  close(): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  fetch?: FetchLike;
+  /** Start the background processor (default true). */
+  process?: boolean;
+  log?: (message: string) => void;
+}
+
+const keptHeaders = [
+  "content-type",
+  "user-agent",
+  "cronofy-hmac-sha256",
+  "svix-id",
+  "svix-timestamp",
+  "svix-signature",
+];
+
+function problem(reply: FastifyReply, status: number, code: string, title: string, detail: string) {
+  return reply
+    .code(status)
+    .type("application/problem+json")
+    .send({ type: `https://meeting-webhooks.invalid/problems/${code}`, title, status, detail, code });
+}
+
+const statusTitles: Record<number, string> = {
+  400: "Bad request",
+  401: "Not authentic",
+  404: "Not found",
+  413: "Body too large",
+  415: "Unsupported media type",
+};
+
+export function buildReceiver(config: Config, options: ReceiverOptions = {}): Receiver {
+  const db = openDatabase(config.databasePath);
+  const writer = new DeliveryWriter(db);
+  const log = options.log ?? (() => {});
+  const processingDb = openProcessingConnection(config.databasePath, db);
+  const processor = new Processor(processingDb, config, options.fetch, log);
+  writer.onCommit = () => processor.notify();
+  const app = Fastify({ logger: config.logRequests, bodyLimit: config.bodyLimit });
+
+  // Webhook bodies stay raw bytes: signatures are over the bytes as received.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: config.bodyLimit }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const code =
+      status === 413
+        ? "body_too_large"
+        : status === 415
+          ? "unsupported_media_type"
+          : status === 500
+            ? "internal_error"
+            : "bad_request";
+    if (status === 500) log(`internal error: ${error.message}`);
+    return problem(
+      reply,
+      status,
+      code,
+      statusTitles[status] ?? "Internal error",
+      status === 500 ? "The receiver failed; the delivery was not stored. Retry." : error.message,
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    problem(reply, 404, "not_found", "Not found", `No route ${request.method} ${request.url}`),
+  );
+
+  async function ingest(request: FastifyRequest, reply: FastifyReply, parse: (body: Buffer) => ParseResult) {
+    const contentType = String(request.headers["content-type"] ?? "");
+    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+      return problem(
+        reply,
+        415,
+        "unsupported_media_type",
+        statusTitles[415] as string,
+        `Deliveries are application/json, got ${JSON.stringify(contentType || "nothing")}.`,
+      );
+    }
+    const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+    const result = parse(body);
+    if (!result.ok && result.error.stage === "signature") {
+      writer.reject(result.error.code);
+      return problem(reply, 401, result.error.code, statusTitles[401] as string, result.error.message);
+    }
+    if (!result.ok && result.error.stage === "json") {
+      writer.reject(result.error.code);
+      return problem(reply, 400, result.error.code, statusTitles[400] as string, result.error.message);
+    }
+    const headers: Record<string, string> = {};
+    for (const name of keptHeaders) {
+      const value = request.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+    let delivery: NewDelivery;
+    if (result.ok) {
+      const event = result.event;
+      delivery = {
+        deliveryKey: event.deliveryKey,
+        provider: event.provider,
+        channel: event.channel,
+        event: event.type === "unknown" ? (event.eventName ?? null) : event.type,
+        status: event.type === "unknown" ? "unknown" : "pending",
+        headers,
+        body,
+        drift: event.drift,
+      };
+    } else {
+      const error = result.error;
+      delivery = {
+        deliveryKey: error.deliveryKey ?? `quarantine:${Date.now()}:${Math.random()}`,
+        provider: error.provider ?? "unknown",
+        channel: error.channel ?? "callback",
+        event: error.eventName ?? null,
+        status: "quarantined",
+        headers,
+        body,
+        errors: error.issues,
+      };
+    }
+    const stored = await writer.store(delivery);
+    const status = stored.duplicate
+      ? "duplicate"
+      : delivery.status === "pending"
+        ? "accepted"
+        : delivery.status;
+    return reply.code(202).send({ status, deliveryKey: delivery.deliveryKey, deliveryId: stored.id });
+  }
+
+  app.post("/webhooks/cronofy", (request, reply) =>
+    ingest(request, reply, (body) =>
+      parseCronofyDelivery({ body, headers: request.headers, secrets: config.cronofySecrets }),
+    ),
+  );
+  const meetingBaas = (request: FastifyRequest, reply: FastifyReply) =>
+    ingest(request, reply, (body) =>
+      parseMeetingBaasDelivery({
+        body,
+        headers: request.headers,
+        callbackSecrets: config.meetingBaasCallbackSecrets,
+        webhookSecrets: config.meetingBaasWebhookSecrets,
+        toleranceSeconds: config.toleranceSeconds,
+      }),
+    );
+  app.post("/webhooks/meetingbaas/callback", meetingBaas);
+  app.put("/webhooks/meetingbaas/callback", meetingBaas);
+  app.post("/webhooks/meetingbaas", meetingBaas);
+
+  const limitOf = (raw: unknown) => {
+    if (raw === undefined) return 50;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 500)
+      throw Object.assign(new Error("limit must be an integer from 1 to 500"), { statusCode: 400 });
+    return n;
+  };
+  const enumOf = (name: string, raw: unknown, allowed: string[]) => {
+    if (raw === undefined) return undefined;
+    if (typeof raw !== "string" || !allowed.includes(raw)) {
+      throw Object.assign(new Error(`${name} must be one of ${allowed.join(", ")}`), { statusCode: 400 });
+    }
+    return raw;
+  };
+
+  app.get("/api/meetings", async (request) => {
+    const q = request.query as Record<string, unknown>;
+    return {
+      meetings: listMeetings(db, {
+        provider: enumOf("provider", q.provider, ["cronofy", "meetingbaas"]),
+        status: typeof q.status === "string" ? q.status : undefined,
+        limit: limitOf(q.limit),
+      }),
+    };
+  });
+  app.get("/api/meetings/:id", async (request, reply) => {
+    const id = Number((request.params as { id: string }).id);
+    if (!Number.isInteger(id) || id < 1)
+      return problem(reply, 400, "bad_request", "Bad request", "id must be a positive integer");
+    const meeting = getMeeting(db, id);
+    return meeting ?? problem(reply, 404, "not_found", "Not found", `No meeting ${id}`);
+  });
+  app.get("/api/deliveries", async (request) => {
+    writer.flush(); // counters of refused requests are committed lazily; show them current
+    const q = request.query as Record<string, unknown>;
+    const before = q.before === undefined ? undefined : Number(q.before);
+    if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
+      throw Object.assign(new Error("before must be a positive integer"), { statusCode: 400 });
+    }
+    return {
+      deliveries: listDeliveries(db, {
+        status: enumOf("status", q.status, ["pending", "processed", "quarantined", "unknown", "failed"]),
+        provider: enumOf("provider", q.provider, ["cronofy", "meetingbaas"]),
+        event: typeof q.event === "string" ? q.event : undefined,
+        before,
+        limit: limitOf(q.limit),
+      }),
+      rejected: rejectionCounts(db),
+    };
+  });
+  app.get("/healthz", async () => {
+    const row = db.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get() as {
+      n: number;
+    };
+    return { status: "ok", pending: row.n };
+  });
+
+  app.get("/", async (_request, reply) =>
+    reply.type("text/html; charset=utf-8").send(renderDashboard(db, docsAvailable())),
+  );
+  app.get("/meetings/:id", async (request, reply) => {
+    const html = renderMeetingPage(db, Number((request.params as { id: string }).id));
+    return html
+      ? reply.type("text/html; charset=utf-8").send(html)
+      : problem(reply, 404, "not_found", "Not found", "No such meeting");
+  });
+
+  // The docs site (npm run docs), when built.
+  const docsRoot = resolve(config.docsDir);
+  const docsAvailable = () => existsSync(join(docsRoot, "index.html"));
+  const types: Record<string, string> = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+  };
+  app.get("/docs", async (_request, reply) => reply.redirect("/docs/"));
+  app.get("/docs/*", async (request, reply) => {
+    const rest = decodeURIComponent((request.params as { "*": string })["*"] || "index.html");
+    const file = normalize(join(docsRoot, rest));
+    if (!file.startsWith(docsRoot) || !existsSync(file)) {
+      return problem(
+        reply,
+        404,
+        "not_found",
+        "Not found",
+        docsAvailable() ? `No docs page ${rest}` : "The docs site is not built: run `npm run docs`.",
+      );
+    }
+    const target = statSync(file).isDirectory() ? join(file, "index.html") : file;
+    return reply.type(types[extname(target)] ?? "application/octet-stream").send(readFileSync(target));
+  });
+
+  if (options.process !== false && process.env.RECEIVER_PROCESSING !== "off") processor.start();
+
+  return {
+    app,
+    db,
+    writer,
+    processor,
+    async close() {
+      await app.close();
+      await processor.stop();
+      await writer.close();
+      if (processingDb !== db) processingDb.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Configuration from environment variables, with defaults that work with zero configuration: without secrets the
+// receiver runs in development mode with generated secrets, kept in the data folder so restarts keep them.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  cronofySecrets: string[];
+  meetingBaasCallbackSecrets: string[];
+  meetingBaasWebhookSecrets: string[];
+  /** Cronofy API key for resource downloads (transcripts); without it transcripts are linked, not fetched. */
+  cronofyApiKey: string | undefined;
+  bodyLimit: number;
+  toleranceSeconds: number;
+  /** True when any secret was generated because none was configured. */
+  development: boolean;
+  /** Base delay of download retries, in ms (doubled each attempt). */
+  downloadRetryBaseMs: number;
+  downloadAttempts: number;
+  /** Where the built docs site is (apps/docs/dist by default), served at /docs when it exists. */
+  docsDir: string;
+  /** Log each request (off by default: deliveries are logged by the receiver itself). */
+  logRequests: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new ConfigError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+interface DevSecrets {
+  cronofy: string;
+  meetingBaasCallback: string;
+  meetingBaasWebhook: string;
+}
+
+function devSecrets(databasePath: string): DevSecrets {
+  const file = databasePath === ":memory:" ? undefined : join(dirname(databasePath), "dev-secrets.json");
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DevSecrets;
+  const secrets: DevSecrets = {
+    cronofy: `dev_cronofy_${randomBytes(12).toString("hex")}`,
+    meetingBaasCallback: `dev_mbcb_${randomBytes(12).toString("hex")}`,
+    meetingBaasWebhook: `whsec_${randomBytes(24).toString("base64")}`,
+  };
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
+  return secrets;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const databasePath =
+    env.DATABASE_PATH === ":memory:" ? ":memory:" : resolve(cwd, env.DATABASE_PATH || "./data/receiver.db");
+  let cronofySecrets = list(env.CRONOFY_CLIENT_SECRETS);
+  let meetingBaasCallbackSecrets = list(env.MEETINGBAAS_CALLBACK_SECRETS);
+  let meetingBaasWebhookSecrets = list(env.MEETINGBAAS_WEBHOOK_SECRET);
+  const development =
+    cronofySecrets.length === 0 ||
+    meetingBaasCallbackSecrets.length === 0 ||
+    meetingBaasWebhookSecrets.length === 0;
+  if (development) {
+    const generated = devSecrets(databasePath);
+    if (cronofySecrets.length === 0) cronofySecrets = [generated.cronofy];
+    if (meetingBaasCallbackSecrets.length === 0) meetingBaasCallbackSecrets = [generated.meetingBaasCallback];
+    if (meetingBaasWebhookSecrets.length === 0) meetingBaasWebhookSecrets = [generated.meetingBaasWebhook];
+  }
+  for (const secret of meetingBaasWebhookSecrets) {
+    if (!/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
+      throw new ConfigError(
+        "MEETINGBAAS_WEBHOOK_SECRET must be whsec_ followed by base64 (comma-separated while rotating)",
+      );
+    }
+  }
+  const docsDefault = fileURLToPath(new URL("../../docs/dist", import.meta.url));
+  return {
+    port: integer(env, "PORT", 3000),
+    host: env.HOST || "127.0.0.1",
+    databasePath,
+    cronofySecrets,
+    meetingBaasCallbackSecrets,
+    meetingBaasWebhookSecrets,
+    cronofyApiKey: env.CRONOFY_API_KEY || undefined,
+    bodyLimit: integer(env, "BODY_LIMIT", 1024 * 1024, 1),
+    toleranceSeconds: integer(env, "WEBHOOK_TOLERANCE_SECONDS", 300),
+    development,
+    downloadRetryBaseMs: integer(env, "DOWNLOAD_RETRY_BASE_MS", 500),
+    downloadAttempts: integer(env, "DOWNLOAD_ATTEMPTS", 4, 1),
+    docsDir: env.DOCS_DIR ? resolve(cwd, env.DOCS_DIR) : docsDefault,
+    logRequests: env.LOG_REQUESTS === "1",
+  };
+}

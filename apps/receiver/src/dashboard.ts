@@ -1,0 +1,116 @@
+/* biome-ignore-all lint/suspicious/noExplicitAny: the meeting is the JSON the API serves, read as such */
+// The dashboard: server-rendered HTML, no script, no external asset. Meetings with status, provider, duration,
+// timeline and transcript; the deliveries log with quarantined and unknown ones.
+import type { Db } from "./db.js";
+import { getMeeting, listDeliveries, listMeetings, rejectionCounts } from "./queries.js";
+
+const escapes: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+export function escapeHtml(value: unknown): string {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => escapes[c] as string);
+}
+
+function duration(seconds: unknown): string {
+  if (typeof seconds !== "number") return "–";
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${Math.round(seconds % 60)} s`;
+}
+
+const style = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1d2330}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ec;vertical-align:top}th{background:#f5f6f8}
+.status{display:inline-block;padding:0 .45rem;border-radius:.6rem;background:#e8ecf5}.completed{background:#dcf5e3}
+.failed,.quarantined{background:#fde2e1}.unknown{background:#fff3cd}code{font-size:12px}a{color:#2453c6}
+.muted{color:#667085}.transcript p{margin:.25rem 0}`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:">
+<title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body}</body></html>`;
+}
+
+function badge(status: unknown): string {
+  return `<span class="status ${escapeHtml(status)}">${escapeHtml(status)}</span>`;
+}
+
+export function renderDashboard(db: Db, docs: boolean): string {
+  const meetings = listMeetings(db, { limit: 100 });
+  const deliveries = listDeliveries(db, { limit: 100 });
+  const rejected = rejectionCounts(db);
+  const meetingRows = meetings
+    .map(
+      (
+        m,
+      ) => `<tr><td><a href="/meetings/${m.id}">${escapeHtml(m.title ?? m.externalId)}</a></td><td>${escapeHtml(m.provider)}</td>
+<td>${badge(m.status)}${m.needsRetryCallback ? ' <span class="muted">needs retry-callback</span>' : ""}</td>
+<td>${duration(m.durationSeconds)}</td><td class="muted">${escapeHtml(m.updatedAt)}</td></tr>`,
+    )
+    .join("");
+  const deliveryRows = deliveries
+    .map(
+      (
+        d,
+      ) => `<tr><td>${d.id}</td><td>${escapeHtml(d.provider)} ${escapeHtml(d.channel)}</td><td>${escapeHtml(d.event ?? "–")}</td>
+<td>${badge(d.status)}${d.attempts > 1 ? ` <span class="muted">×${d.attempts}</span>` : ""}</td>
+<td>${(d.errors ?? []).map((e: { pointer: string; message: string }) => `<code>${escapeHtml(e.pointer)}</code> ${escapeHtml(e.message)}`).join("<br>")}
+${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: string }) => escapeHtml(e.pointer)).join(", ")}</span>` : ""}</td>
+<td class="muted">${escapeHtml(d.receivedAt)}</td></tr>`,
+    )
+    .join("");
+  const rejectedText = Object.entries(rejected)
+    .map(([code, n]) => `${escapeHtml(code)}: ${n}`)
+    .join(", ");
+  return page(
+    "meeting-webhooks receiver",
+    `<h1>meeting-webhooks receiver</h1>
+<p class="muted">API: <a href="/api/meetings">/api/meetings</a> · <a href="/api/deliveries">/api/deliveries</a> · <a href="/healthz">/healthz</a>${docs ? ' · <a href="/docs/">docs</a>' : ""}</p>
+<h2>Meetings</h2>
+${meetings.length ? `<table><thead><tr><th>meeting</th><th>provider</th><th>status</th><th>duration</th><th>updated</th></tr></thead><tbody>${meetingRows}</tbody></table>` : '<p class="muted">No meetings yet. Send a delivery with <code>npx meeting-webhooks send</code>.</p>'}
+<h2>Deliveries</h2>
+<p class="muted">Refused as not authentic (not stored): ${rejectedText || "none"}</p>
+${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>status</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}`,
+  );
+}
+
+export function renderMeetingPage(db: Db, id: number): string | undefined {
+  if (!Number.isInteger(id) || id < 1) return undefined;
+  const m = getMeeting(db, id) as Record<string, any> | undefined;
+  if (!m) return undefined;
+  const timeline = (m.timeline as any[])
+    .map(
+      (t) =>
+        `<tr><td class="muted">${escapeHtml(t.at)}</td><td>${badge(t.status)}</td><td>${escapeHtml(t.providerStatus ?? "")}</td><td>${escapeHtml(t.detail ?? "")}</td></tr>`,
+    )
+    .join("");
+  const artifacts = (m.artifacts as any[])
+    .map(
+      (a) =>
+        `<li>${escapeHtml(a.kind)}: ${badge(a.state)} ${a.error ? `<span class="muted">${escapeHtml(a.error)}</span>` : ""}</li>`,
+    )
+    .join("");
+  const transcript = m.transcript
+    ? (m.transcript as any[])
+        .map(
+          (s) =>
+            `<p><strong>${escapeHtml(s.speaker)}</strong> <span class="muted">${Number(s.start).toFixed(1)}s</span> ${escapeHtml(s.text)}</p>`,
+        )
+        .join("")
+    : '<p class="muted">No transcript downloaded.</p>';
+  return page(
+    `${m.title ?? m.externalId} · meeting-webhooks`,
+    `<p><a href="/">← all meetings</a></p><h1>${escapeHtml(m.title ?? m.externalId)}</h1>
+<p>${badge(m.status)} ${escapeHtml(m.provider)} · <code>${escapeHtml(m.externalId)}</code> · ${duration(m.durationSeconds)}
+${m.platform ? ` · ${escapeHtml(m.platform)}` : ""}${m.start ? ` · ${escapeHtml(m.start)}` : ""}</p>
+${m.failureReason ? `<p>Failure: ${escapeHtml(m.failureReason)}</p>` : ""}
+${m.needsRetryCallback ? "<p>An artifact URL expired: call Meeting BaaS <code>POST /v2/bots/{bot_id}/retry-callback</code> for fresh URLs.</p>" : ""}
+<h2>Timeline</h2><table><tbody>${timeline}</tbody></table>
+<h2>Participants</h2><p>${(m.participants as any[]).map((p) => escapeHtml(p.name) + (p.speaker ? " (spoke)" : "")).join(", ") || '<span class="muted">none known</span>'}</p>
+<h2>Artifacts</h2><ul>${artifacts || '<li class="muted">none</li>'}</ul>
+<h2>Transcript</h2><div class="transcript">${transcript}</div>`,
+  );
+}

@@ -1,0 +1,44 @@
+// `npm start -w @meeting-webhooks/receiver`: the receiver from environment variables (see the README).
+import { buildReceiver } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+
+const log = (message: string) => console.log(`[receiver] ${message}`);
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`[receiver] configuration error: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const receiver = buildReceiver(config, { log });
+const url = await receiver.app.listen({ port: config.port, host: config.host });
+log(`listening on ${url} (database ${config.databasePath}, WAL, synchronous=FULL, group commit)`);
+log(`dashboard ${url}/  ·  API ${url}/api/meetings  ·  docs ${url}/docs/`);
+if (config.development) {
+  log("DEVELOPMENT MODE: no secrets configured, using generated ones (kept in the data folder):");
+  log(`  CRONOFY_CLIENT_SECRETS=${config.cronofySecrets.join(",")}`);
+  log(`  MEETINGBAAS_CALLBACK_SECRETS=${config.meetingBaasCallbackSecrets.join(",")}`);
+  log(`  MEETINGBAAS_WEBHOOK_SECRET=${config.meetingBaasWebhookSecrets.join(",")}`);
+}
+if (process.send) process.send({ ready: url });
+
+let closing = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: finishing in-flight deliveries and closing`);
+    receiver.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,96 @@
+// Test support: a receiver on a temporary database, and deliveries signed the way the providers sign them.
+import { createHmac, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { specsDir } from "@meeting-webhooks/specs";
+import { buildReceiver, type ReceiverOptions } from "../src/app.js";
+import { type Config, loadConfig } from "../src/config.js";
+
+export const secrets = {
+  cronofy: "test-cronofy-secret",
+  callback: "test-mb-callback-secret",
+  webhookKey: Buffer.from("receiver test signing key 0123"),
+  get webhook() {
+    return `whsec_${this.webhookKey.toString("base64")}`;
+  },
+};
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const dir = mkdtempSync(join(tmpdir(), "meeting-webhooks-receiver-"));
+  return {
+    ...loadConfig({
+      DATABASE_PATH: join(dir, "receiver.db"),
+      CRONOFY_CLIENT_SECRETS: secrets.cronofy,
+      MEETINGBAAS_CALLBACK_SECRETS: secrets.callback,
+      MEETINGBAAS_WEBHOOK_SECRET: secrets.webhook,
+      DOWNLOAD_RETRY_BASE_MS: "5",
+    }),
+    ...overrides,
+  };
+}
+
+export function startReceiver(overrides: Partial<Config> = {}, options: ReceiverOptions = {}) {
+  return buildReceiver(testConfig(overrides), options);
+}
+
+export function example(path: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(specsDir, path), "utf8"));
+}
+
+export interface SignedRequest {
+  method: "POST" | "PUT";
+  url: string;
+  headers: Record<string, string>;
+  payload: string;
+}
+
+export function cronofyRequest(payload: unknown, secret = secrets.cronofy): SignedRequest {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  return {
+    method: "POST",
+    url: "/webhooks/cronofy",
+    headers: {
+      "content-type": "application/json",
+      "cronofy-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
+    },
+    payload: body,
+  };
+}
+
+export function callbackRequest(
+  payload: unknown,
+  secret = secrets.callback,
+  method: "POST" | "PUT" = "POST",
+): SignedRequest {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  return {
+    method,
+    url: "/webhooks/meetingbaas/callback",
+    headers: { "content-type": "application/json", "x-mb-secret": secret },
+    payload: body,
+  };
+}
+
+export function webhookRequest(
+  payload: unknown,
+  options: { id?: string; at?: number; key?: Buffer } = {},
+): SignedRequest {
+  const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const id = options.id ?? `msg_${randomUUID().replaceAll("-", "")}`;
+  const timestamp = String(Math.floor((options.at ?? Date.now()) / 1000));
+  const signature = createHmac("sha256", options.key ?? secrets.webhookKey)
+    .update(`${id}.${timestamp}.${body}`)
+    .digest("base64");
+  return {
+    method: "POST",
+    url: "/webhooks/meetingbaas",
+    headers: {
+      "content-type": "application/json",
+      "svix-id": id,
+      "svix-timestamp": timestamp,
+      "svix-signature": `v1,${signature}`,
+    },
+    payload: body,
+  };
+}
