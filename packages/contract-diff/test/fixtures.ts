@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { specsDir } from "@meeting-webhooks/specs";
 import { parse, stringify } from "yaml";
-import { type ContractChange, type ContractDiff, diffSpecs } from "../src/index.js";
+import {
+  type ContractChange,
+  type ContractDiff,
+  diffContracts,
+  type LoadedContract,
+  loadContract,
+} from "../src/index.js";
 
 export type Provider = "cronofy" | "meetingbaas";
 type Edit = (root: string) => void;
@@ -37,17 +43,26 @@ export function editYaml(root: string, path: string, edit: (document: any) => vo
 
 export const realSpec = (provider: Provider) => join(specsDir, provider, "openapi.yaml");
 
+const realContracts = new Map<Provider, Promise<LoadedContract>>();
+/** The real contract, loaded once per test file: comparisons only read it. */
+function realContract(provider: Provider): Promise<LoadedContract> {
+  let loaded = realContracts.get(provider);
+  if (!loaded) {
+    loaded = loadContract(realSpec(provider));
+    realContracts.set(provider, loaded);
+  }
+  return loaded;
+}
+
 /** Diffs the real contract (or an edited copy of it) against an edited copy. */
 export async function diffEdited(provider: Provider, editNew: Edit, editOld?: Edit): Promise<ContractDiff> {
-  let oldSpec = realSpec(provider);
-  if (editOld) {
-    const oldRoot = copyOfSpecs(provider);
-    editOld(oldRoot);
-    oldSpec = join(oldRoot, provider, "openapi.yaml");
-  }
   const newRoot = copyOfSpecs(provider);
   editNew(newRoot);
-  return diffSpecs(oldSpec, join(newRoot, provider, "openapi.yaml"));
+  const after = await loadContract(join(newRoot, provider, "openapi.yaml"));
+  if (!editOld) return diffContracts(await realContract(provider), after);
+  const oldRoot = copyOfSpecs(provider);
+  editOld(oldRoot);
+  return diffContracts(await loadContract(join(oldRoot, provider, "openapi.yaml")), after);
 }
 
 /** The changes, without their messages, for comparing with toContainEqual / toEqual. */
