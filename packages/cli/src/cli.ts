@@ -1,5 +1,6 @@
 // The `meeting-webhooks` command: one entry point, one subcommand per job, `--help` everywhere.
 import { readFileSync } from "node:fs";
+import { diffCommand } from "./commands/diff.js";
 import { validateCommand } from "./commands/validate.js";
 import { verifyCommand } from "./commands/verify.js";
 import { type Io, processIo, UsageError } from "./io.js";
@@ -14,6 +15,7 @@ interface Command {
 export const commands: Record<string, Command> = {
   validate: { summary: "check a captured payload against the contract", run: validateCommand },
   verify: { summary: "check a delivery's signature with your secret(s)", run: verifyCommand },
+  diff: { summary: "list a contract change's impact on receivers: breaking or safe", run: diffCommand },
 };
 
 function version(): string {

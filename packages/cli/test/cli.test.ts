@@ -1,7 +1,7 @@
 // The CLI as a user runs it: a process, its exit code, stdout and stderr.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -48,8 +48,8 @@ describe("help and usage", () => {
   it("--help on the command and every subcommand, with examples", async () => {
     const main = await cli(["--help"]);
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/validate.*\n.*verify/s);
-    for (const command of ["validate", "verify"]) {
+    expect(main.stdout).toMatch(/validate.*\n.*verify.*\n.*diff/s);
+    for (const command of ["validate", "verify", "diff"]) {
       const help = await cli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Usage: meeting-webhooks/);
@@ -68,6 +68,8 @@ describe("help and usage", () => {
       ["validate", "--provider", "cronofy", join(tmp, "missing.json")],
       ["verify", "--provider", "cronofy", "--header", "no colon", "--secret", "s", "x.json"],
       ["verify", "--provider", "cronofy", "x.json"],
+      ["diff", "openapi.yaml"],
+      ["diff", "git:main", "openapi.yaml"],
     ];
     for (const args of cases) {
       const outcome = await cli(args);
@@ -244,5 +246,97 @@ describe("verify", () => {
     const none = await cli(["verify", "--provider", "meetingbaas", "--secret", "cb", mbPath]);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/missing_signature/);
+  });
+});
+
+describe("diff", () => {
+  /** A copy of the Meeting BaaS contract (document, schemas and the shared ones it references). */
+  function contractCopy(root: string): string {
+    mkdirSync(join(root, "meetingbaas"), { recursive: true });
+    cpSync(examplePath("meetingbaas/openapi.yaml"), join(root, "meetingbaas/openapi.yaml"));
+    cpSync(examplePath("meetingbaas/schemas"), join(root, "meetingbaas/schemas"), { recursive: true });
+    cpSync(examplePath("common"), join(root, "common"), { recursive: true });
+    return join(root, "meetingbaas/openapi.yaml");
+  }
+  function dropStatusCode(root: string, code: string): void {
+    const path = join(root, "meetingbaas/schemas/common/bot-status-code.json");
+    const schema = JSON.parse(readFileSync(path, "utf8"));
+    schema.anyOf[0].enum = schema.anyOf[0].enum.filter((value: string) => value !== code);
+    writeFileSync(path, JSON.stringify(schema, null, 2));
+  }
+  const real = examplePath("meetingbaas/openapi.yaml");
+
+  it("exit 0 with a summary line for the same contract", async () => {
+    const outcome = await cli(["diff", real, contractCopy(mkdtempSync(join(tmp, "same-")))]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(
+      /^\*\*Meeting BaaS v2 callbacks and webhooks: no changes for receivers\*\*/,
+    );
+  });
+
+  it("exit 1 for a breaking change: a Markdown heading per event, a table row per change; --json", async () => {
+    const changed = mkdtempSync(join(tmp, "changed-"));
+    const spec = contractCopy(changed);
+    dropStatusCode(changed, "pickup_delayed");
+    const text = await cli(["diff", real, spec]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(
+      /^\*\*Meeting BaaS v2 callbacks and webhooks: 1 breaking, 0 safe in 1 of 13 events\*\*/,
+    );
+    expect(text.stdout).toMatch(/^## `webhook\/bot.status_change`: 1 breaking, 0 safe$/m);
+    expect(text.stdout).toMatch(
+      /^\| \*\*breaking\*\* \| `\/data\/status\/code` \| `open-list-value-removed` \| known value `"pickup_delayed"`/m,
+    );
+    const json = await cli(["diff", "--json", real, spec]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      breaking: 1,
+      safe: 0,
+      changes: [
+        {
+          event: "webhook/bot.status_change",
+          in: "body",
+          path: "/data/status/code",
+          kind: "open-list-value-removed",
+          severity: "breaking",
+        },
+      ],
+    });
+  });
+
+  it("git:<ref>:<path> reads the contract and its schema files at that revision", async () => {
+    const repo = mkdtempSync(join(tmp, "repo-"));
+    const git = (...args: string[]) =>
+      execFileSync(
+        "git",
+        ["-c", "user.name=CLI", "-c", "user.email=cli@example.com", "-c", "commit.gpgsign=false", ...args],
+        {
+          cwd: repo,
+        },
+      );
+    git("init", "-q");
+    contractCopy(join(repo, "specs"));
+    git("add", ".");
+    git("commit", "-q", "-m", "v1");
+    dropStatusCode(join(repo, "specs"), "queued");
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, [bin, "diff", ...args], { cwd: repo }).then(
+        () => 0,
+        (error: { code: number }) => error.code,
+      );
+    const path = "specs/meetingbaas/openapi.yaml";
+    expect(await run([`git:HEAD:${path}`, path])).toBe(1);
+    git("commit", "-q", "-am", "v2");
+    expect(await run([`git:HEAD:${path}`, path])).toBe(0);
+    expect(await run([`git:HEAD~1:${path}`, `git:HEAD:${path}`])).toBe(1);
+  });
+
+  it("a contract that cannot be read exits 2 and says why", async () => {
+    const missing = await cli(["diff", real, join(tmp, "nowhere/openapi.yaml")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/No such file/);
+    const notOpenApi = await cli(["diff", real, examplePath("meetingbaas/asyncapi.yaml")]);
+    expect(notOpenApi.code).toBe(2);
+    expect(notOpenApi.stderr).toMatch(/not an OpenAPI 3.1 document with webhooks/);
   });
 });
