@@ -134,8 +134,8 @@ export const rules = {
   },
   "type-narrowed": {
     change: "types removed only (number → integer)",
-    severity: "safe",
-    why: "every value sent is one the old type already allowed",
+    severity: "breaking",
+    why: "code generated from the old contract (types, validators, parsers) no longer matches what is sent",
   },
   "const-changed": {
     change: "a `const` (or one-value enum) changed",

@@ -387,7 +387,7 @@ describe("safe for receivers", () => {
       });
     const diff = await diffEdited("meetingbaas", () => {}, toNumber);
     expect(kinds(diff)).toEqual(
-      bothBotCompleted.map((event) => change(event, "/data/duration_seconds", "type-narrowed", "safe")),
+      bothBotCompleted.map((event) => change(event, "/data/duration_seconds", "type-narrowed", "breaking")),
     );
   });
 
