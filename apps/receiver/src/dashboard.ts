@@ -31,7 +31,7 @@ th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ec;verti
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:">
-<title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body}</body></html>`;
+<link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body}</body></html>`;
 }
 
 function badge(status: unknown): string {
