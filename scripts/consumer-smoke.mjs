@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// The consumer smoke test (part of `npm test`): pack every publishable package, install the tarballs into a fresh
+// scratch project (from the local tarballs and npm's cache of registry packages), and use them from there as a team
+// would: type-check a file importing every public entry, run the CLI, run a vitest test with the MSW handlers, and
+// check the type exports with @arethetypeswrong/cli. Catches missing files, wrong exports and leaked dev deps.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(
+    "node scripts/consumer-smoke.mjs [--keep]\n\nPacks the publishable packages, installs them into a scratch project and uses them.\n  --keep  keep the scratch project and print where it is",
+  );
+  process.exit(0);
+}
+const keep = process.argv.includes("--keep");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const step = (message) => console.log(`[consumer-smoke] ${message}`);
+const run = (command, args, cwd, extra = {}) =>
+  execFileSync(command, args, {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false", ...extra },
+  });
+
+/** Publishable = not private. Read from the workspaces, so a new package is covered with no edit here. */
+const packages = ["specs", ...readdirSync(join(root, "packages")).map((name) => `packages/${name}`)]
+  .map((dir) => ({
+    dir: join(root, dir),
+    manifest: JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")),
+  }))
+  .filter(({ manifest }) => !manifest.private);
+
+const work = mkdtempSync(join(tmpdir(), "meeting-webhooks-consumer-"));
+const tarballs = join(work, "tarballs");
+const project = join(work, "project");
+mkdirSync(tarballs);
+mkdirSync(project);
+let failed = false;
+try {
+  step(`packing ${packages.map((p) => p.manifest.name).join(", ")}`);
+  const files = packages.map(({ dir }) => {
+    const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", tarballs], dir));
+    return join(tarballs, packed.filename);
+  });
+
+  step("checking type exports with @arethetypeswrong/cli (ESM-only profile)");
+  for (const file of files) run(bin("attw"), ["--profile", "esm-only", "--format", "ascii", file], work);
+
+  writeFileSync(
+    join(project, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`,
+  );
+  const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const peers = ["msw@2.15.0", `@types/node@${rootManifest.devDependencies["@types/node"]}`];
+  step(`installing the tarballs and ${peers.join(", ")} into a scratch project (prefer-offline)`);
+  run("npm", ["install", "--prefer-offline", "--no-package-lock", ...files, ...peers], project);
+
+  step("type-checking a file that imports every public entry");
+  const entries = [];
+  for (const { manifest } of packages) {
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      if (subpath.includes("*") || subpath.endsWith("package.json") || typeof target !== "object") continue;
+      entries.push(manifest.name + subpath.slice(1));
+    }
+  }
+  const imports = entries.map((entry, i) => `import * as entry${i} from "${entry}";`).join("\n");
+  writeFileSync(
+    join(project, "check.ts"),
+    `${imports}
+import { parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
+import type { PayloadOf } from "@meeting-webhooks/types";
+export const all = [${entries.map((_, i) => `entry${i}`).join(", ")}];
+const result = parseMeetingBaasDelivery({ body: "{}", headers: {}, callbackSecrets: "s" });
+export const duration: number | null | undefined =
+  result.ok && result.event.type === "bot.completed" ? result.event.payload.data.duration_seconds : undefined;
+export type Failed = PayloadOf<"bot.failed">["data"]["error_code"];
+`,
+  );
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ["node"],
+      },
+      include: ["check.ts"],
+    }),
+  );
+  run(bin("tsc"), ["-p", "tsconfig.json"], project);
+  step(`  ${entries.length} entries: ${entries.join(", ")}`);
+
+  step("running the installed CLI: --help and validate on an example");
+  const cli = join(project, "node_modules", ".bin", "meeting-webhooks");
+  if (!run(cli, ["--help"], project).includes("validate"))
+    throw new Error("meeting-webhooks --help does not list validate");
+  const example = join(
+    project,
+    "node_modules",
+    "@meeting-webhooks",
+    "specs",
+    "meetingbaas",
+    "examples",
+    "bot.completed.json",
+  );
+  const validated = run(cli, ["validate", "--provider", "meetingbaas", example], project);
+  if (!validated.startsWith("valid:")) throw new Error(`validate said: ${validated}`);
+
+  if (packages.some(({ manifest }) => manifest.name === "@meeting-webhooks/mocks")) {
+    step("running a vitest test that uses the MSW handlers");
+    writeFileSync(
+      join(project, "msw.test.ts"),
+      `import { setupServer } from "msw/node";
+import { createProviderMocks } from "@meeting-webhooks/mocks/msw";
+import { meetingbaas } from "@meeting-webhooks/mocks";
+import { expect, it } from "vitest";
+
+it("fetches a transcription through the mocked signed URL", async () => {
+  const mocks = createProviderMocks();
+  const server = setupServer(...mocks.handlers);
+  server.listen({ onUnhandledRequest: "error" });
+  try {
+    const completed = meetingbaas.botCompleted({}, { seed: 1 });
+    const response = await fetch(completed.data.transcription as string);
+    expect(response.status).toBe(200);
+    const json = await response.json();
+    expect(json.bot_id).toBe(completed.data.bot_id);
+  } finally {
+    server.close();
+  }
+});
+`,
+    );
+    run(bin("vitest"), ["run", "--root", project, "msw.test.ts"], project);
+  }
+  step(`ok: ${packages.length} packages installed from tarballs and used`);
+} catch (error) {
+  failed = true;
+  console.error(`[consumer-smoke] FAILED: ${error.message}`);
+  if (error.stdout) console.error(error.stdout);
+  if (error.stderr) console.error(error.stderr);
+} finally {
+  if (keep || failed) console.log(`[consumer-smoke] scratch project kept at ${project}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;
