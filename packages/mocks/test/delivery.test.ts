@@ -1,30 +1,9 @@
 // The simulator and the verifier must agree: every built delivery is accepted by @meeting-webhooks/receive.
-import {
-  parseCronofyDelivery,
-  parseMeetingBaasDelivery,
-  verifyCronofySignature,
-} from "@meeting-webhooks/receive";
+import { verifyCronofySignature } from "@meeting-webhooks/receive";
 import { loadWebhooks, providers } from "@meeting-webhooks/specs";
 import { describe, expect, it } from "vitest";
 import { buildDelivery, type Delivery, factoryFor } from "../src/index.js";
-
-export const secrets = {
-  cronofy: "cronofy-client-secret-for-tests",
-  callback: "mbcb_test_callback_secret",
-  webhook: `whsec_${Buffer.from("meeting-webhooks mocks test key").toString("base64")}`,
-};
-
-export function parse(delivery: Delivery, now?: () => number) {
-  const options = { body: delivery.body, headers: delivery.headers };
-  return delivery.provider === "cronofy"
-    ? parseCronofyDelivery({ ...options, secrets: secrets.cronofy })
-    : parseMeetingBaasDelivery({
-        ...options,
-        callbackSecrets: secrets.callback,
-        webhookSecrets: secrets.webhook,
-        ...(now ? { now } : {}),
-      });
-}
+import { parse, secrets } from "./helpers.js";
 
 const webhooks = providers.flatMap((provider) => loadWebhooks(provider));
 

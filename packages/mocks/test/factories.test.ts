@@ -114,7 +114,10 @@ describe("artifact factories", () => {
     const empty = cronofy.transcript({ transcript: { paragraphs: [] } });
     expect(empty.transcript.paragraphs).toEqual([]);
     expect(empty.transcript.summary.length).toBeGreaterThan(0);
-    const bot = meetingbaas.botCompleted({ data: { transcription: null }, extra: { team: "sales" } }, { seed: 2 });
+    const bot = meetingbaas.botCompleted(
+      { data: { transcription: null }, extra: { team: "sales" } },
+      { seed: 2 },
+    );
     expect(bot.data.transcription).toBeNull();
     expect(bot.data.video).toMatch(/^https:\/\//);
     expect(bot.extra).toEqual({ ...meetingbaas.botCompleted(undefined, { seed: 2 }).extra, team: "sales" });
