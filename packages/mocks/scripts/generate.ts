@@ -60,6 +60,10 @@ function serverUrls(servers: unknown): string[] {
   });
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
 export interface RouteResponse {
   contentType?: string;
   schemaPath?: string;
@@ -73,6 +77,8 @@ export interface Route {
   servers: string[];
   /** The same URLs in MSW's syntax (`:param`). */
   urls: string[];
+  /** One regular expression for every server's URL, path parameters as named groups: one MSW handler per route. */
+  pattern: string;
   responses: Record<string, RouteResponse>;
 }
 
@@ -104,6 +110,7 @@ export function apiRoutes(provider: Provider): Route[] {
         path,
         servers,
         urls: servers.map((server) => server + path.replace(/\{([^}]+)\}/g, ":$1")),
+        pattern: `^(?:${servers.map(escapeRegExp).join("|")})${escapeRegExp(path).replace(/\\\{([^}\\]+)\\\}/g, "(?<$1>[^/]+)")}$`,
         responses,
       });
     }

@@ -155,6 +155,7 @@ export const apiRoutes = {
       "https://api-sg.cronofy.com/v1/meeting_agents/:sub/resources/:category",
       "https://api-uk.cronofy.com/v1/meeting_agents/:sub/resources/:category"
     ],
+    "pattern": "^(?:https:\\/\\/api\\.cronofy\\.com|https:\\/\\/api-au\\.cronofy\\.com|https:\\/\\/api-ca\\.cronofy\\.com|https:\\/\\/api-de\\.cronofy\\.com|https:\\/\\/api-sg\\.cronofy\\.com|https:\\/\\/api-uk\\.cronofy\\.com)\\/v1\\/meeting_agents\\/(?<sub>[^/]+)\\/resources\\/(?<category>[^/]+)$",
     "responses": {
       "302": {
         "contentType": "application/json",
@@ -175,6 +176,7 @@ export const apiRoutes = {
     "urls": [
       "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com/:sub/transcript.json"
     ],
+    "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/transcript\\.json$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -196,6 +198,7 @@ export const apiRoutes = {
     "urls": [
       "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com/:sub/audio.mp3"
     ],
+    "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/audio\\.mp3$",
     "responses": {
       "200": {
         "contentType": "audio/mpeg"
@@ -216,6 +219,7 @@ export const apiRoutes = {
     "urls": [
       "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com/:sub/video.mp4"
     ],
+    "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/video\\.mp4$",
     "responses": {
       "200": {
         "contentType": "video/mp4"
@@ -236,6 +240,7 @@ export const apiRoutes = {
     "urls": [
       "https://api.meetingbaas.com/v2/bots/:bot_id/retry-callback"
     ],
+    "pattern": "^(?:https:\\/\\/api\\.meetingbaas\\.com)\\/v2\\/bots\\/(?<bot_id>[^/]+)\\/retry-callback$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -266,6 +271,7 @@ export const apiRoutes = {
     "urls": [
       "https://api.meetingbaas.com/v2/bots/:bot_id/resend-webhook"
     ],
+    "pattern": "^(?:https:\\/\\/api\\.meetingbaas\\.com)\\/v2\\/bots\\/(?<bot_id>[^/]+)\\/resend-webhook$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -296,6 +302,7 @@ export const apiRoutes = {
     "urls": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/transcription.json"
     ],
+    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/transcription\\.json$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -317,6 +324,7 @@ export const apiRoutes = {
     "urls": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/raw_transcription.json"
     ],
+    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/raw_transcription\\.json$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -338,6 +346,7 @@ export const apiRoutes = {
     "urls": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/diarization.jsonl"
     ],
+    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/diarization\\.jsonl$",
     "responses": {
       "200": {
         "contentType": "application/x-ndjson"
@@ -358,6 +367,7 @@ export const apiRoutes = {
     "urls": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/audio.flac"
     ],
+    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/audio\\.flac$",
     "responses": {
       "200": {
         "contentType": "audio/flac"
@@ -378,6 +388,7 @@ export const apiRoutes = {
     "urls": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/video.mp4"
     ],
+    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/video\\.mp4$",
     "responses": {
       "200": {
         "contentType": "video/mp4"
