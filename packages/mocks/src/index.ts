@@ -13,6 +13,7 @@ export {
   type MeetingBaasWebhookOptions,
   svixMessageId,
 } from "./delivery.js";
+export { devSecrets } from "./dev-secrets.js";
 export {
   cronofy,
   defaultFixtureTime,

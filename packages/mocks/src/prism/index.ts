@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { apiRoutes, webhookCatalog } from "../contract.gen.js";
 
 const prismDir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "prism");
 
@@ -18,6 +19,21 @@ export const prismDocuments = {
   receiver: join(prismDir, "receiver.gen.yaml"),
 } as const;
 export type PrismDocument = keyof typeof prismDocuments;
+
+/** What each shipped document serves, as `METHOD /path/{param}`, read from the contracts. */
+export const prismRoutes: Record<PrismDocument, string[]> = {
+  cronofy: Object.values(apiRoutes)
+    .filter((route) => route.provider === "cronofy")
+    .map((route) => `${route.method} ${route.path}`),
+  meetingbaas: Object.values(apiRoutes)
+    .filter((route) => route.provider === "meetingbaas")
+    .map((route) => `${route.method} ${route.path}`),
+  receiver: webhookCatalog.flatMap((webhook) =>
+    webhook.provider === "meetingbaas" && webhook.channel === "callback"
+      ? [`POST ${webhook.receiverPath}`, `PUT ${webhook.receiverPath}`]
+      : [`POST ${webhook.receiverPath}`],
+  ),
+};
 
 /** The loopback ports `meeting-webhooks mock` serves each document on. */
 export const defaultPorts: Record<PrismDocument, number> = {
@@ -53,7 +69,7 @@ export interface PrismServer {
   port: number;
   /** How long Prism took to start listening, in ms. */
   startupMs: number;
-  /** The paths Prism serves, as it announced them (`POST /webhooks/cronofy/callback/…`). */
+  /** The operations Prism serves (`POST /webhooks/cronofy/callback/…`): from the contracts for a shipped document, else as Prism announced them. */
   routes: string[];
   process: ChildProcess;
   /** Stops Prism and waits for it to exit. */
@@ -145,7 +161,7 @@ export async function startPrism(options: StartPrismOptions): Promise<PrismServe
     url: `http://${host}:${port}`,
     port,
     startupMs,
-    routes,
+    routes: options.document in prismRoutes ? prismRoutes[options.document as PrismDocument] : routes,
     process: child,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
