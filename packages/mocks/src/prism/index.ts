@@ -137,8 +137,7 @@ export async function startPrism(options: StartPrismOptions): Promise<PrismServe
       buffered += chunk.toString("utf8");
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
-      for (const raw of lines) {
-        const line = raw.replace(/\u001b\[[0-9;]*m/g, "");
+      for (const line of lines) {
         output.push(line);
         options.onOutput?.(line);
         const route = /\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\S+)$/.exec(line);
