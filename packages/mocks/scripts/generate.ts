@@ -1,6 +1,7 @@
 // Generates what the mocks read from the contracts, so a test double cannot drift from them:
 // - src/contract.gen.ts: the webhook catalog (which events exist, per provider and channel) and the route table of
-//   the provider HTTP surfaces in `specs/<provider>/api.yaml` (methods, URLs for MSW, response schemas).
+//   the provider HTTP surfaces in `specs/<provider>/api.yaml` (method, servers, a URL pattern for MSW, response
+//   content types and schemas).
 // - prism/<provider>.gen.yaml: self-contained copies of `api.yaml` for Prism, which cannot follow our file layout.
 // - prism/receiver.gen.yaml: the receiver contract. Prism ignores `webhooks`, so each webhook becomes an ordinary
 //   operation `POST /webhooks/<provider>/<channel>/<event>` with the same headers and body schema.
@@ -75,8 +76,6 @@ export interface Route {
   method: string;
   path: string;
   servers: string[];
-  /** The same URLs in MSW's syntax (`:param`). */
-  urls: string[];
   /** One regular expression for every server's URL, path parameters as named groups: one MSW handler per route. */
   pattern: string;
   responses: Record<string, RouteResponse>;
@@ -109,7 +108,6 @@ export function apiRoutes(provider: Provider): Route[] {
         method: method.toUpperCase(),
         path,
         servers,
-        urls: servers.map((server) => server + path.replace(/\{([^}]+)\}/g, ":$1")),
         pattern: `^(?:${servers.map(escapeRegExp).join("|")})${escapeRegExp(path).replace(/\\\{([^}\\]+)\\\}/g, "(?<$1>[^/]+)")}$`,
         responses,
       });

@@ -147,14 +147,6 @@ export const apiRoutes = {
       "https://api-sg.cronofy.com",
       "https://api-uk.cronofy.com"
     ],
-    "urls": [
-      "https://api.cronofy.com/v1/meeting_agents/:sub/resources/:category",
-      "https://api-au.cronofy.com/v1/meeting_agents/:sub/resources/:category",
-      "https://api-ca.cronofy.com/v1/meeting_agents/:sub/resources/:category",
-      "https://api-de.cronofy.com/v1/meeting_agents/:sub/resources/:category",
-      "https://api-sg.cronofy.com/v1/meeting_agents/:sub/resources/:category",
-      "https://api-uk.cronofy.com/v1/meeting_agents/:sub/resources/:category"
-    ],
     "pattern": "^(?:https:\\/\\/api\\.cronofy\\.com|https:\\/\\/api-au\\.cronofy\\.com|https:\\/\\/api-ca\\.cronofy\\.com|https:\\/\\/api-de\\.cronofy\\.com|https:\\/\\/api-sg\\.cronofy\\.com|https:\\/\\/api-uk\\.cronofy\\.com)\\/v1\\/meeting_agents\\/(?<sub>[^/]+)\\/resources\\/(?<category>[^/]+)$",
     "responses": {
       "302": {
@@ -172,9 +164,6 @@ export const apiRoutes = {
     "path": "/{sub}/transcript.json",
     "servers": [
       "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com"
-    ],
-    "urls": [
-      "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com/:sub/transcript.json"
     ],
     "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/transcript\\.json$",
     "responses": {
@@ -195,9 +184,6 @@ export const apiRoutes = {
     "servers": [
       "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com"
     ],
-    "urls": [
-      "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com/:sub/audio.mp3"
-    ],
     "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/audio\\.mp3$",
     "responses": {
       "200": {
@@ -216,9 +202,6 @@ export const apiRoutes = {
     "servers": [
       "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com"
     ],
-    "urls": [
-      "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com/:sub/video.mp4"
-    ],
     "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/video\\.mp4$",
     "responses": {
       "200": {
@@ -236,9 +219,6 @@ export const apiRoutes = {
     "path": "/v2/bots/{bot_id}/retry-callback",
     "servers": [
       "https://api.meetingbaas.com"
-    ],
-    "urls": [
-      "https://api.meetingbaas.com/v2/bots/:bot_id/retry-callback"
     ],
     "pattern": "^(?:https:\\/\\/api\\.meetingbaas\\.com)\\/v2\\/bots\\/(?<bot_id>[^/]+)\\/retry-callback$",
     "responses": {
@@ -268,9 +248,6 @@ export const apiRoutes = {
     "servers": [
       "https://api.meetingbaas.com"
     ],
-    "urls": [
-      "https://api.meetingbaas.com/v2/bots/:bot_id/resend-webhook"
-    ],
     "pattern": "^(?:https:\\/\\/api\\.meetingbaas\\.com)\\/v2\\/bots\\/(?<bot_id>[^/]+)\\/resend-webhook$",
     "responses": {
       "200": {
@@ -299,9 +276,6 @@ export const apiRoutes = {
     "servers": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
     ],
-    "urls": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/transcription.json"
-    ],
     "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/transcription\\.json$",
     "responses": {
       "200": {
@@ -320,9 +294,6 @@ export const apiRoutes = {
     "path": "/{bot_id}/raw_transcription.json",
     "servers": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
-    ],
-    "urls": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/raw_transcription.json"
     ],
     "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/raw_transcription\\.json$",
     "responses": {
@@ -343,9 +314,6 @@ export const apiRoutes = {
     "servers": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
     ],
-    "urls": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/diarization.jsonl"
-    ],
     "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/diarization\\.jsonl$",
     "responses": {
       "200": {
@@ -364,9 +332,6 @@ export const apiRoutes = {
     "servers": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
     ],
-    "urls": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/audio.flac"
-    ],
     "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/audio\\.flac$",
     "responses": {
       "200": {
@@ -384,9 +349,6 @@ export const apiRoutes = {
     "path": "/{bot_id}/video.mp4",
     "servers": [
       "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
-    ],
-    "urls": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com/:bot_id/video.mp4"
     ],
     "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/video\\.mp4$",
     "responses": {
