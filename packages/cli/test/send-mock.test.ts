@@ -248,31 +248,34 @@ describe("mock", () => {
       stdout += chunk.toString();
     });
     const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-    for (let waited = 0; !stdout.includes("Ready.") && waited < 40_000; waited += 100) {
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      for (let waited = 0; !stdout.includes("Ready.") && waited < 40_000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stdout).toContain(`cronofy: http://127.0.0.1:${cronofyPort}`);
+      expect(stdout).toContain("  GET /v1/meeting_agents/{sub}/resources/{category}\n");
+      expect(stdout).toContain(`receiver: http://127.0.0.1:${receiverPort}`);
+      expect(stdout).toContain("POST /webhooks/meetingbaas/webhook/bot.status_change");
+      const located = await fetch(
+        `http://127.0.0.1:${cronofyPort}/v1/meeting_agents/agt_6927c1f4a0b1d2e3f4a5b6c7/resources/transcript`,
+        {
+          headers: { authorization: "Bearer key" },
+          redirect: "manual",
+        },
+      );
+      expect(located.status).toBe(302);
+      const unsigned = await fetch(
+        `http://127.0.0.1:${receiverPort}/webhooks/cronofy/callback/meeting_agent_complete`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        },
+      );
+      expect(unsigned.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      child.kill("SIGTERM");
     }
-    expect(stdout).toContain(`cronofy: http://127.0.0.1:${cronofyPort}`);
-    expect(stdout).toContain("  GET /v1/meeting_agents/{sub}/resources/{category}\n");
-    expect(stdout).toContain(`receiver: http://127.0.0.1:${receiverPort}`);
-    expect(stdout).toContain("POST /webhooks/meetingbaas/webhook/bot.status_change");
-    const located = await fetch(
-      `http://127.0.0.1:${cronofyPort}/v1/meeting_agents/agt_6927c1f4a0b1d2e3f4a5b6c7/resources/transcript`,
-      {
-        headers: { authorization: "Bearer key" },
-        redirect: "manual",
-      },
-    );
-    expect(located.status).toBe(302);
-    const unsigned = await fetch(
-      `http://127.0.0.1:${receiverPort}/webhooks/cronofy/callback/meeting_agent_complete`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: "{}",
-      },
-    );
-    expect(unsigned.status).toBeGreaterThanOrEqual(400);
-    child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(stdout).toContain("Stopped (SIGTERM)");
   });

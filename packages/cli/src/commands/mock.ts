@@ -103,6 +103,8 @@ export async function mockCommand(argv: string[], io: Io): Promise<number> {
     receiver: port("receiver-port", values["receiver-port"], defaultPorts.receiver),
   };
   const host = values.host ?? "127.0.0.1";
+  // Listen for Ctrl-C before anything starts, so that a stop during start-up still stops every Prism.
+  const stopping = stopSignal();
 
   const started = await Promise.allSettled(
     only.map((name) =>
@@ -132,7 +134,7 @@ export async function mockCommand(argv: string[], io: Io): Promise<number> {
     for (const route of server.routes) io.stdout(`  ${route}`);
   }
   io.stdout("Ready. Stop with Ctrl-C.");
-  const signal = await stopSignal();
+  const signal = await stopping;
   await Promise.all(servers.map(({ server }) => server.stop()));
   io.stdout(`Stopped (${signal}).`);
   return 0;

@@ -122,7 +122,15 @@ export async function startPrism(options: StartPrismOptions): Promise<PrismServe
   });
   const routes: string[] = [];
   const output: string[] = [];
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  // Prism must not outlive the process that started it, even when that process ends without calling stop().
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  const exited = new Promise<void>((done) =>
+    child.once("exit", () => {
+      process.off("exit", killOnExit);
+      done();
+    }),
+  );
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
