@@ -2,7 +2,15 @@
 // file becomes `components.schemas.<title>` and every `externalValue` example is inlined as `value`.
 // Names come from schema titles, so generated type names are the domain names (`BotCompleted`), not file names.
 import { dirname, relative, resolve } from "node:path";
-import { asyncApiPath, openApiPath, type Provider, readJson, readYaml, specsDir } from "./catalog.js";
+import {
+  apiPath,
+  asyncApiPath,
+  openApiPath,
+  type Provider,
+  readJson,
+  readYaml,
+  specsDir,
+} from "./catalog.js";
 
 type Json = Record<string, unknown>;
 
@@ -114,4 +122,9 @@ export function bundleOpenApi(provider: Provider): Json {
 /** The provider's AsyncAPI document, bundled the same way. */
 export function bundleAsyncApi(provider: Provider): Json {
   return bundleDocument(asyncApiPath(provider));
+}
+
+/** The provider's API document (`api.yaml`: what a webhook consumer calls next), bundled the same way. */
+export function bundleApi(provider: Provider): Json {
+  return bundleDocument(apiPath(provider));
 }

@@ -61,6 +61,11 @@ export function asyncApiPath(provider: Provider): string {
   return join(specsDir, provider, "asyncapi.yaml");
 }
 
+/** The provider's HTTP API as far as a webhook consumer calls it next (artifact downloads, re-sending). */
+export function apiPath(provider: Provider): string {
+  return join(specsDir, provider, "api.yaml");
+}
+
 export function readYaml(file: string): Json {
   return parseYaml(readFileSync(file, "utf8")) as Json;
 }

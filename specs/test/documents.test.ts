@@ -5,6 +5,7 @@ import { fromFile, Parser } from "@asyncapi/parser";
 import { describe, expect, it } from "vitest";
 import {
   asyncApiPath,
+  bundleApi,
   bundleAsyncApi,
   bundleOpenApi,
   loadWebhooks,
@@ -88,5 +89,26 @@ describe.each(providers)("the %s bundles", (provider) => {
     expect(text).not.toMatch(/"\$ref":"\.{0,2}\//);
     expect(text).not.toContain("externalValue");
     expect(JSON.stringify(bundleAsyncApi(provider))).not.toMatch(/"\$ref":"\.{0,2}\//);
+  });
+});
+
+describe.each(providers)("the %s API document (api.yaml)", (provider) => {
+  it("bundles to a self-contained document whose operations all have an id", () => {
+    const api = bundleApi(provider) as Json;
+    expect(JSON.stringify(api)).not.toMatch(/"\$ref":"\.{0,2}\//);
+    const operations = Object.values(api.paths as Json).flatMap((item: Json) =>
+      ["get", "post", "put"].filter((m) => item[m]).map((m) => item[m] as Json),
+    );
+    expect(operations.length).toBeGreaterThan(0);
+    for (const operation of operations) expect(operation.operationId).toMatch(/^(cronofy|meetingBaas)[A-Z]/);
+  });
+
+  it("reuses the payload schemas of the webhooks document under the same names", () => {
+    const api = bundleApi(provider) as Json;
+    const webhooks = bundleOpenApi(provider) as Json;
+    for (const [name, schema] of Object.entries(api.components.schemas as Json)) {
+      if (name in webhooks.components.schemas)
+        expect(schema, name).toEqual(webhooks.components.schemas[name]);
+    }
   });
 });

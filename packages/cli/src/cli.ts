@@ -1,6 +1,8 @@
 // The `meeting-webhooks` command: one entry point, one subcommand per job, `--help` everywhere.
 import { readFileSync } from "node:fs";
 import { diffCommand } from "./commands/diff.js";
+import { mockCommand } from "./commands/mock.js";
+import { sendCommand } from "./commands/send.js";
 import { validateCommand } from "./commands/validate.js";
 import { verifyCommand } from "./commands/verify.js";
 import { type Io, processIo, UsageError } from "./io.js";
@@ -16,6 +18,14 @@ export const commands: Record<string, Command> = {
   validate: { summary: "check a captured payload against the contract", run: validateCommand },
   verify: { summary: "check a delivery's signature with your secret(s)", run: verifyCommand },
   diff: { summary: "list a contract change's impact on receivers: breaking or safe", run: diffCommand },
+  send: {
+    summary: "send signed deliveries of any event to a receiver, like the provider would",
+    run: sendCommand,
+  },
+  mock: {
+    summary: "start Prism mock servers of the provider APIs and the receiver contract",
+    run: mockCommand,
+  },
 };
 
 function version(): string {

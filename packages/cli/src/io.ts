@@ -7,6 +7,8 @@ export interface Io {
   /** The bytes of a file, or of standard input for `-`. */
   read(path: string): Promise<Buffer>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Raw writes to stderr when it is a terminal (progress bars); absent otherwise. */
+  terminal?: (text: string) => void;
 }
 
 async function readStdin(): Promise<Buffer> {
@@ -20,6 +22,7 @@ export const processIo: Io = {
   stderr: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   read: (path) => (path === "-" ? readStdin() : readFile(path)),
   env: process.env,
+  ...(process.stderr.isTTY ? { terminal: (text: string) => void process.stderr.write(text) } : {}),
 };
 
 /** A mistake in how the command was called: exit code 2, with a pointer to `--help`. */

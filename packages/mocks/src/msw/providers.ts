@@ -1,0 +1,303 @@
+// MSW handlers for the provider HTTP surfaces a webhook consumer calls next, routed by the table generated from
+// `specs/<provider>/api.yaml`: Cronofy resource downloads, Meeting BaaS signed artifact URLs, and
+// `retry-callback`/`resend-webhook`, which send a fresh signed delivery to a registered receiver.
+import type {
+  CronofyMeetingAgentTranscript,
+  MeetingBaasDiarizationSegment,
+  MeetingBaasOutputTranscription,
+  MeetingBaasRawTranscription,
+} from "@meeting-webhooks/types";
+import { type HttpHandler, HttpResponse, http } from "msw";
+import { apiRoutes } from "../contract.gen.js";
+import { buildDelivery } from "../delivery.js";
+import { cronofy, meetingbaas } from "../factories/index.js";
+import {
+  cronofyDownloadHost,
+  cronofyUrlLifetimeSeconds,
+  presignedUrl,
+  presignedUrlExpiry,
+} from "../factories/presigned.js";
+import type { DeepPartial } from "../merge.js";
+import { createRandom } from "../random.js";
+import { type DeliveryReport, deliver, type FetchHandler } from "../simulate.js";
+import { standIns } from "./media.js";
+import { type Failure, failureResponse, storageError } from "./scenarios.js";
+
+type RouteId = keyof typeof apiRoutes;
+
+/** A mocked route: call it for the normal answer (with overrides), or `.fail()` for an unhappy path. */
+export interface RouteMock<Overrides = never> {
+  (...overrides: [Overrides] extends [never] ? [] : [overrides?: Overrides]): HttpHandler;
+  fail(failure: Failure): HttpHandler;
+}
+
+/** What a bot has come to, for `retry-callback` and `resend-webhook`. */
+export type BotOutcome = "bot.completed" | "bot.failed" | "pending" | "unknown";
+
+export interface ReceiverRegistration {
+  /** `callback_config.url` of every bot. Without it `retry-callback` answers 409 unless its body gives a URL. */
+  callbackUrl?: string;
+  /** `callback_config.secret`, sent in `x-mb-secret`. */
+  callbackSecret?: string | null;
+  callbackMethod?: "POST" | "PUT";
+  /** The account's webhook endpoint. Without it `resend-webhook` answers 409. */
+  webhookUrl?: string;
+  /** Its signing secret, `whsec_…` (required with `webhookUrl`). */
+  webhookSecret?: string;
+  /** How to reach the receiver: a fetch-style handler called in-process (default: fetch the URL). */
+  to?: FetchHandler;
+}
+
+export interface ProviderMockOptions {
+  /** Cronofy API keys accepted as `Authorization: Bearer` (default: any non-empty key). */
+  cronofyApiKeys?: readonly string[];
+  /** Meeting BaaS API keys accepted in `x-meeting-baas-api-key` (default: any non-empty key). */
+  meetingBaasApiKeys?: readonly string[];
+  /**
+   * The clock presigned URLs are signed and checked with. Without one no URL ever expires, so fixtures made for
+   * any date keep working; give one (e.g. `() => Date.now()`) to test expiry.
+   */
+  now?: () => number;
+  /** The receiver that `retry-callback` and `resend-webhook` deliver to. */
+  receiver?: ReceiverRegistration;
+  /** What each bot has come to (default: every bot completed). `unknown` answers 404, `pending` 409. */
+  botOutcome?: (botId: string) => BotOutcome;
+}
+
+export interface ProviderMocks {
+  /** Every route with its normal answer: `setupServer(...mocks.handlers)`. */
+  handlers: HttpHandler[];
+  cronofy: {
+    /** `GET {resource.url}`: 302 to the presigned download URL; 401 without a valid API key. */
+    resource: RouteMock;
+    transcript: RouteMock<DeepPartial<CronofyMeetingAgentTranscript>>;
+    audio: RouteMock;
+    video: RouteMock;
+  };
+  meetingbaas: {
+    transcription: RouteMock<DeepPartial<MeetingBaasOutputTranscription>>;
+    rawTranscription: RouteMock<DeepPartial<MeetingBaasRawTranscription>>;
+    /** The diarization file; overrides replace its segments. */
+    diarization: RouteMock<MeetingBaasDiarizationSegment[]>;
+    audio: RouteMock;
+    video: RouteMock;
+    /** Every signed artifact URL answers 403 "Request has expired", as object storage does after 4 hours. */
+    expired(): HttpHandler[];
+    retryCallback: RouteMock;
+    resendWebhook: RouteMock;
+  };
+  /** What `retry-callback` and `resend-webhook` sent, in order, with the receiver's answers. */
+  deliveries: DeliveryReport[];
+}
+
+function route(id: RouteId) {
+  const table = apiRoutes[id];
+  return { ...table, regexp: new RegExp(table.pattern) };
+}
+
+function paramsOf(id: RouteId, request: Request): Record<string, string> {
+  const url = new URL(request.url);
+  return { ...(route(id).regexp.exec(`${url.origin}${url.pathname}`)?.groups ?? {}) };
+}
+
+function mock<O>(
+  id: RouteId,
+  answer: (request: Request, overrides: O | undefined) => Promise<Response> | Response,
+): RouteMock<O> {
+  const { method, regexp } = route(id);
+  const on = method === "GET" ? http.get : method === "POST" ? http.post : http.all;
+  const make = ((overrides?: O) =>
+    on(regexp, ({ request }) => answer(request, overrides))) as unknown as RouteMock<O>;
+  make.fail = (failure) => on(regexp, () => failureResponse(failure));
+  return make;
+}
+
+function accepted(keys: readonly string[] | undefined, presented: string | null | undefined): boolean {
+  if (!presented) return false;
+  return keys === undefined || keys.includes(presented);
+}
+
+/** The category → download route, from the contract's paths on the storage host. */
+const cronofyDownloads: Record<string, RouteId> = {
+  transcript: "cronofyDownloadTranscript",
+  audio: "cronofyDownloadAudio",
+  video: "cronofyDownloadVideo",
+};
+
+export function createProviderMocks(options: ProviderMockOptions = {}): ProviderMocks {
+  const deliveries: DeliveryReport[] = [];
+  const now = () => (options.now ?? Date.now)();
+  let sent = 0;
+
+  /** Presigned URLs are refused when altered, and when expired if the mocks have a clock. */
+  const refusal = (request: Request): Response | undefined => {
+    const url = new URL(request.url);
+    const expiry = presignedUrlExpiry(url);
+    if (expiry === undefined) return storageError("Access Denied");
+    if (options.now && options.now() > expiry) {
+      return storageError("Request has expired", {
+        "X-Amz-Expires": url.searchParams.get("X-Amz-Expires") ?? "",
+        Expires: new Date(expiry).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        ServerTime: new Date(options.now()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      });
+    }
+    return undefined;
+  };
+
+  const artifact = <O>(id: RouteId, body: (botId: string, overrides: O | undefined) => Response) =>
+    mock<O>(
+      id,
+      (request, overrides) => refusal(request) ?? body(paramsOf(id, request).bot_id as string, overrides),
+    );
+
+  const cronofyDownload = <O>(id: RouteId, body: (sub: string, overrides: O | undefined) => Response) =>
+    mock<O>(
+      id,
+      (request, overrides) => refusal(request) ?? body(paramsOf(id, request).sub as string, overrides),
+    );
+
+  const resend = (id: "meetingBaasRetryCallback" | "meetingBaasResendWebhook") =>
+    mock<never>(id, async (request) => {
+      if (!accepted(options.meetingBaasApiKeys, request.headers.get("x-meeting-baas-api-key"))) {
+        return apiError(401, "UNAUTHORIZED", "Missing or invalid x-meeting-baas-api-key header.");
+      }
+      const botId = paramsOf(id, request).bot_id as string;
+      const outcome = options.botOutcome?.(botId) ?? "bot.completed";
+      if (outcome === "unknown") return apiError(404, "BOT_NOT_FOUND", `No bot ${botId} in this account.`);
+      if (outcome === "pending")
+        return apiError(409, "INVALID_BOT_STATE", "The bot has not completed or failed yet.");
+      const at = now();
+      const fixture = { seed: `${botId}:${++sent}`, now: at };
+      const payload =
+        outcome === "bot.completed"
+          ? meetingbaas.botCompleted({ data: { bot_id: botId } }, fixture)
+          : meetingbaas.botFailed({ data: { bot_id: botId } }, fixture);
+      const receiver = options.receiver ?? {};
+      let delivery: Awaited<ReturnType<typeof buildDelivery>>;
+      if (id === "meetingBaasRetryCallback") {
+        const body = (await request.json().catch(() => ({}))) as {
+          url?: string;
+          method?: "POST" | "PUT";
+          secret?: string | null;
+        };
+        const url = body.url ?? receiver.callbackUrl;
+        if (!url)
+          return apiError(
+            409,
+            "NO_CALLBACK_CONFIGURED",
+            "The bot has no callback configured; give one in the body.",
+          );
+        const method = body.method ?? receiver.callbackMethod;
+        delivery = await buildDelivery(payload, {
+          provider: "meetingbaas",
+          channel: "callback",
+          url,
+          secret: body.secret !== undefined ? body.secret : receiver.callbackSecret,
+          ...(method ? { method } : {}),
+        });
+      } else {
+        if (!receiver.webhookUrl || !receiver.webhookSecret) {
+          return apiError(409, "NO_WEBHOOK_CONFIGURED", "The account has no webhook endpoint configured.");
+        }
+        delivery = await buildDelivery(payload, {
+          provider: "meetingbaas",
+          channel: "webhook",
+          url: receiver.webhookUrl,
+          secret: receiver.webhookSecret,
+          timestamp: at,
+        });
+      }
+      const report = await deliver(delivery, receiver.to ? { to: receiver.to } : {});
+      deliveries.push(report);
+      return HttpResponse.json({ success: true, message: `${payload.event} sent again for bot ${botId}` });
+    });
+
+  const resource = mock<never>("cronofyGetMeetingAgentResource", (request) => {
+    const authorization = request.headers.get("authorization");
+    const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
+    if (!accepted(options.cronofyApiKeys, token)) {
+      return new HttpResponse(null, {
+        status: 401,
+        headers: { "www-authenticate": 'Bearer realm="Cronofy"' },
+      });
+    }
+    const { sub, category } = paramsOf("cronofyGetMeetingAgentResource", request);
+    const download = cronofyDownloads[category as string];
+    if (!download || !/^agt_[A-Za-z0-9]+$/.test(sub as string))
+      return new HttpResponse(null, { status: 404 });
+    const path = apiRoutes[download].path.replace("{sub}", sub as string);
+    const url = presignedUrl(
+      cronofyDownloadHost,
+      path,
+      now(),
+      cronofyUrlLifetimeSeconds,
+      createRandom(`${sub}:${now()}`),
+    );
+    return HttpResponse.json(
+      { resource: { download_url: url } },
+      { status: 302, headers: { location: url } },
+    );
+  });
+
+  const mocks: Omit<ProviderMocks, "handlers"> = {
+    cronofy: {
+      resource,
+      transcript: cronofyDownload(
+        "cronofyDownloadTranscript",
+        (sub, overrides?: DeepPartial<CronofyMeetingAgentTranscript>) =>
+          HttpResponse.json(cronofy.transcript({ ...overrides, meeting_agent: { sub } })),
+      ),
+      audio: cronofyDownload("cronofyDownloadAudio", () => binary(standIns.mp3(), "audio/mpeg")),
+      video: cronofyDownload("cronofyDownloadVideo", () => binary(standIns.mp4(), "video/mp4")),
+    },
+    meetingbaas: {
+      transcription: artifact(
+        "meetingBaasDownloadTranscription",
+        (botId, overrides?: DeepPartial<MeetingBaasOutputTranscription>) =>
+          HttpResponse.json(meetingbaas.transcription({ ...overrides, bot_id: botId })),
+      ),
+      rawTranscription: artifact(
+        "meetingBaasDownloadRawTranscription",
+        (botId, overrides?: DeepPartial<MeetingBaasRawTranscription>) =>
+          HttpResponse.json(meetingbaas.rawTranscription({ ...overrides, bot_id: botId })),
+      ),
+      diarization: artifact(
+        "meetingBaasDownloadDiarization",
+        (botId, segments?: MeetingBaasDiarizationSegment[]) =>
+          HttpResponse.text(meetingbaas.toJsonLines(segments ?? meetingbaas.diarization({ botId })), {
+            headers: { "content-type": "application/x-ndjson" },
+          }),
+      ),
+      audio: artifact("meetingBaasDownloadAudio", () => binary(standIns.flac(), "audio/flac")),
+      video: artifact("meetingBaasDownloadVideo", () => binary(standIns.mp4(), "video/mp4")),
+      expired: () =>
+        (
+          [
+            "meetingBaasDownloadTranscription",
+            "meetingBaasDownloadRawTranscription",
+            "meetingBaasDownloadDiarization",
+            "meetingBaasDownloadAudio",
+            "meetingBaasDownloadVideo",
+          ] as const
+        ).map((id) => http.get(route(id).regexp, () => storageError("Request has expired"))),
+      retryCallback: resend("meetingBaasRetryCallback"),
+      resendWebhook: resend("meetingBaasResendWebhook"),
+    },
+    deliveries,
+  };
+  const handlers = [
+    ...Object.values(mocks.cronofy).map((make) => make()),
+    ...Object.entries(mocks.meetingbaas)
+      .filter(([name]) => name !== "expired")
+      .map(([, make]) => (make as RouteMock)()),
+  ];
+  return { handlers, ...mocks };
+}
+
+function binary(body: ArrayBuffer, contentType: string): Response {
+  return HttpResponse.arrayBuffer(body, { headers: { "content-type": contentType } });
+}
+
+function apiError(status: number, code: string, message: string): Response {
+  return HttpResponse.json({ success: false, code, message }, { status });
+}
