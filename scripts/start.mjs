@@ -2,7 +2,7 @@
 // `npm start`: build what is needed, start the sample receiver (with in-process provider mocks for its downloads)
 // and the Prism provider mocks, print where everything is and a ready-to-paste `send` line. Ctrl-C stops all.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -105,9 +105,11 @@ if (!args.includes("--no-mocks")) {
 receiver.on("message", (message) => {
   if (!message?.ready) return;
   const url = message.ready;
-  const secretsFile = join(receiverDir, "data", "dev-secrets.json");
-  const secrets = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, "utf8")) : undefined;
-  const webhookSecret = process.env.MEETINGBAAS_WEBHOOK_SECRET?.split(",")[0] ?? secrets?.meetingBaasWebhook;
+  // Without configured secrets the receiver runs on the development secrets that `send` uses by default.
+  const secretOption = (name) => {
+    const value = process.env[name]?.split(",")[0];
+    return value ? ` --secret ${value}` : "";
+  };
   const docs = existsSync(join(root, "apps", "docs", "dist", "index.html"));
   console.log(`
 [start] ready
@@ -116,8 +118,9 @@ receiver.on("message", (message) => {
   API        ${url}/api/meetings  ${url}/api/deliveries  ${url}/healthz
 
   send a signed delivery (in another terminal):
-    npx meeting-webhooks send --provider meetingbaas --event bot.completed --secret ${webhookSecret ?? "<MEETINGBAAS_WEBHOOK_SECRET>"} --to ${url}/webhooks/meetingbaas
-    npx meeting-webhooks send --provider cronofy --event meeting_agent_complete --secret ${process.env.CRONOFY_CLIENT_SECRETS?.split(",")[0] ?? secrets?.cronofy ?? "<CRONOFY_CLIENT_SECRETS>"} --to ${url}/webhooks/cronofy
+    npx meeting-webhooks send --provider meetingbaas --event bot.completed${secretOption("MEETINGBAAS_WEBHOOK_SECRET")} --to ${url}/webhooks/meetingbaas
+    npx meeting-webhooks send --provider cronofy --event meeting_agent_complete${secretOption("CRONOFY_CLIENT_SECRETS")} --to ${url}/webhooks/cronofy
+    npx meeting-webhooks send --provider meetingbaas --event bot.status_change --count 200 --duplicates 0.3 --shuffle --concurrency 8${secretOption("MEETINGBAAS_WEBHOOK_SECRET")} --to ${url}/webhooks/meetingbaas
 
   Ctrl-C stops everything.`);
 });

@@ -1,9 +1,8 @@
 // Configuration from environment variables, with defaults that work with zero configuration: without secrets the
-// receiver runs in development mode with generated secrets, kept in the data folder so restarts keep them.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// receiver runs in development mode with the well-known development secrets of @meeting-webhooks/mocks.
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { devSecrets } from "@meeting-webhooks/mocks";
 
 export interface Config {
   port: number;
@@ -45,27 +44,6 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   return value;
 }
 
-interface DevSecrets {
-  cronofy: string;
-  meetingBaasCallback: string;
-  meetingBaasWebhook: string;
-}
-
-function devSecrets(databasePath: string): DevSecrets {
-  const file = databasePath === ":memory:" ? undefined : join(dirname(databasePath), "dev-secrets.json");
-  if (file && existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as DevSecrets;
-  const secrets: DevSecrets = {
-    cronofy: `dev_cronofy_${randomBytes(12).toString("hex")}`,
-    meetingBaasCallback: `dev_mbcb_${randomBytes(12).toString("hex")}`,
-    meetingBaasWebhook: `whsec_${randomBytes(24).toString("base64")}`,
-  };
-  if (file) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  }
-  return secrets;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const databasePath =
     env.DATABASE_PATH === ":memory:" ? ":memory:" : resolve(cwd, env.DATABASE_PATH || "./data/receiver.db");
@@ -77,10 +55,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     meetingBaasCallbackSecrets.length === 0 ||
     meetingBaasWebhookSecrets.length === 0;
   if (development) {
-    const generated = devSecrets(databasePath);
-    if (cronofySecrets.length === 0) cronofySecrets = [generated.cronofy];
-    if (meetingBaasCallbackSecrets.length === 0) meetingBaasCallbackSecrets = [generated.meetingBaasCallback];
-    if (meetingBaasWebhookSecrets.length === 0) meetingBaasWebhookSecrets = [generated.meetingBaasWebhook];
+    // The well-known development secrets that `meeting-webhooks send` and the mocks use by default, so a sender
+    // and this receiver started without configuration agree. Logged loudly; never for anything real.
+    if (cronofySecrets.length === 0) cronofySecrets = [devSecrets.cronofy];
+    if (meetingBaasCallbackSecrets.length === 0)
+      meetingBaasCallbackSecrets = [devSecrets.meetingBaasCallback];
+    if (meetingBaasWebhookSecrets.length === 0) meetingBaasWebhookSecrets = [devSecrets.meetingBaasWebhook];
   }
   for (const secret of meetingBaasWebhookSecrets) {
     if (!/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(secret)) {

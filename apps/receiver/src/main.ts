@@ -15,12 +15,23 @@ try {
   throw error;
 }
 
+if (process.env.MOCK_PROVIDERS === "msw") {
+  // Development: answer the provider downloads (Cronofy resources, Meeting BaaS signed URLs) with the MSW mocks
+  // generated from the contracts, in-process, so a completed meeting gets its transcript without any network.
+  const { setupServer } = await import("msw/node");
+  const { createProviderMocks } = await import("@meeting-webhooks/mocks/msw");
+  setupServer(...createProviderMocks().handlers).listen({ onUnhandledRequest: "bypass" });
+  config.cronofyApiKey ??= "dev-cronofy-api-key";
+  log("MOCK_PROVIDERS=msw: provider downloads are answered by the MSW mocks in-process");
+}
 const receiver = buildReceiver(config, { log });
 const url = await receiver.app.listen({ port: config.port, host: config.host });
 log(`listening on ${url} (database ${config.databasePath}, WAL, synchronous=FULL, group commit)`);
 log(`dashboard ${url}/  ·  API ${url}/api/meetings  ·  docs ${url}/docs/`);
 if (config.development) {
-  log("DEVELOPMENT MODE: no secrets configured, using generated ones (kept in the data folder):");
+  log(
+    "DEVELOPMENT MODE: no secrets configured, using the well-known development secrets (never in production):",
+  );
   log(`  CRONOFY_CLIENT_SECRETS=${config.cronofySecrets.join(",")}`);
   log(`  MEETINGBAAS_CALLBACK_SECRETS=${config.meetingBaasCallbackSecrets.join(",")}`);
   log(`  MEETINGBAAS_WEBHOOK_SECRET=${config.meetingBaasWebhookSecrets.join(",")}`);

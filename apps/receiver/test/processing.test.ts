@@ -3,6 +3,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cronofy, meetingbaas } from "@meeting-webhooks/mocks";
+import { createProviderMocks } from "@meeting-webhooks/mocks/msw";
+import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
 import type { FetchLike } from "../src/processor.js";
@@ -21,7 +24,7 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-/** A provider stand-in: answers by URL, counts calls. Real HTTP mocking (MSW) is in the end-to-end tests. */
+/** A provider stand-in for the retry and failure paths: answers by URL, counts calls. */
 function stubFetch(routes: Record<string, () => Response>): FetchLike & { calls: string[] } {
   const calls: string[] = [];
   const fn = (async (input: string) => {
@@ -200,6 +203,46 @@ describe("Cronofy", () => {
       status: "failed",
       failureReason: "recording_consent_declined",
     });
+  });
+});
+
+describe("with the MSW provider mocks generated from the contracts", () => {
+  it("downloads both providers' transcripts through the mocked resource and signed URLs; an expired URL is a 403", async () => {
+    const mocks = createProviderMocks({ cronofyApiKeys: ["msw-key"] });
+    const server = setupServer(...mocks.handlers);
+    server.listen({ onUnhandledRequest: "error" });
+    try {
+      receiver = startReceiver({ cronofyApiKey: "msw-key" });
+      const bot = meetingbaas.botCompleted(undefined, { seed: 11 });
+      const agent = cronofy.meetingAgentComplete(undefined, { seed: 12 });
+      await send(receiver, webhookRequest(bot));
+      await send(receiver, cronofyRequest(agent));
+      await receiver.processor.drain();
+      const all = await meetings(receiver);
+      for (const m of all) {
+        const detail = await meeting(receiver, m.id);
+        expect(
+          detail.artifacts.find((a: { kind: string }) => a.kind === "transcript"),
+          m.provider,
+        ).toMatchObject({ state: "downloaded" });
+        expect(detail.transcript.length, m.provider).toBeGreaterThan(0);
+        expect(detail.transcript[0]).toEqual({
+          speaker: expect.any(String),
+          start: expect.any(Number),
+          end: expect.any(Number),
+          text: expect.any(String),
+        });
+      }
+      server.use(...mocks.meetingbaas.expired());
+      await send(receiver, webhookRequest(meetingbaas.botCompleted(undefined, { seed: 13 })));
+      await receiver.processor.drain();
+      const expired = (await meetings(receiver, "?provider=meetingbaas")).find(
+        (m: { externalId: string }) => m.externalId !== bot.data.bot_id,
+      );
+      expect((await meeting(receiver, expired.id)).needsRetryCallback).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 });
 
