@@ -74,6 +74,11 @@ export class Processor {
 
   /** Ask for a processing pass soon: coalesced, so a burst of deliveries is processed in a few batches. */
   notify(delayMs = 25): void {
+    this.lastIngest = Date.now();
+    this.schedule(delayMs);
+  }
+
+  private schedule(delayMs: number): void {
     if (this.debounce || this.stopped) return;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
@@ -110,7 +115,7 @@ export class Processor {
   async drain(): Promise<void> {
     for (let i = 0; i < 1000; i++) {
       await Promise.allSettled([...this.inflight]);
-      await this.pass();
+      await this.pass(true);
       const pending = this.sql("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get() as {
         n: number;
       };
@@ -121,12 +126,27 @@ export class Processor {
     }
   }
 
-  private async pass(): Promise<void> {
-    // Batches of 200, yielding to the event loop between them so that ingestion keeps answering.
-    // Batches of 200, yielding between them so that ingestion keeps answering; only while the delivery writer
-    // is idle, since two connections writing at once would make one of them wait on SQLite's lock.
-    while (this.canWrite() && this.processBatch(200) > 0)
+  private lastIngest = 0;
+  private lastProcessed = Date.now();
+
+  /**
+   * Ingestion first: while deliveries keep arriving (one in the last 20 ms), processing waits, so the event loop
+   * answers providers; it still takes a slice at least once a second, and catches up as soon as arrivals pause.
+   * Batches yield to the event loop between them.
+   */
+  private async pass(force = false): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const busy = now - this.lastIngest < 20;
+      if (!force && busy && now - this.lastProcessed < 1000) {
+        this.schedule(25);
+        break;
+      }
+      const processed = this.canWrite() ? this.processBatch(busy && !force ? 100 : 200) : 0;
+      this.lastProcessed = Date.now();
+      if (processed === 0) break;
       await new Promise((resolve) => setImmediate(resolve));
+    }
     await this.downloadDue();
   }
 
