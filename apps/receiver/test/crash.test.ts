@@ -10,6 +10,12 @@ import { example, secrets, webhookRequest } from "./support.js";
 
 const main = resolve(import.meta.dirname, "..", "dist", "main.js");
 
+function exited(child: ChildProcess): Promise<unknown> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once("exit", r));
+}
+
 function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolveStart, reject) => {
     const child = fork(main, [], {
@@ -72,7 +78,7 @@ describe("crash safety", () => {
     first.child.kill("SIGKILL");
     killed = true;
     await Promise.all(lanes);
-    await new Promise((r) => first.child.once("exit", r));
+    await exited(first.child);
 
     const second = await startChild(env);
     for (let i = 0; i < 200; i++) {
@@ -81,7 +87,7 @@ describe("crash safety", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     second.child.kill("SIGTERM");
-    await new Promise((r) => second.child.once("exit", r));
+    await exited(second.child);
 
     const db = new Database(env.DATABASE_PATH, { readonly: true });
     const rows = db.prepare("SELECT delivery_key, status FROM deliveries").all() as {
