@@ -74,7 +74,8 @@ export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8"));
 }
 
-function resolveLocal(doc: Json, node: unknown): Json {
+/** Follows local `#/…` references of a document until it reaches an object that is not one. */
+export function resolveLocal(doc: Json, node: unknown): Json {
   let current = node as Json;
   const seen = new Set<string>();
   while (current && typeof current.$ref === "string" && current.$ref.startsWith("#/")) {
@@ -84,7 +85,11 @@ function resolveLocal(doc: Json, node: unknown): Json {
     current = ref
       .slice(2)
       .split("/")
-      .reduce<unknown>((obj, key) => (obj as Json)[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc) as Json;
+      .reduce<unknown>(
+        (obj, key) => (obj as Json | undefined)?.[key.replace(/~1/g, "/").replace(/~0/g, "~")],
+        doc,
+      ) as Json;
+    if (current === undefined) throw new Error(`Unresolved $ref ${ref}`);
   }
   return current;
 }

@@ -17,22 +17,5 @@ export interface ContractSource {
 /** The contracts in this repository's `specs/` folder. */
 export const repositoryContracts: ContractSource = specs;
 
-/** Follows local `#/…` references of a bundled document until it reaches an object that is not one. */
-export function resolveLocal(doc: Json, node: unknown): Json {
-  let current = node as Json;
-  const seen = new Set<string>();
-  while (current && typeof current.$ref === "string" && current.$ref.startsWith("#/")) {
-    const ref = current.$ref;
-    if (seen.has(ref)) throw new Error(`Circular $ref ${ref}`);
-    seen.add(ref);
-    current = ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>(
-        (obj, key) => (obj as Json | undefined)?.[key.replace(/~1/g, "/").replace(/~0/g, "~")],
-        doc,
-      ) as Json;
-    if (current === undefined) throw new Error(`Unresolved $ref ${ref}`);
-  }
-  return current;
-}
+/** Follows local `#/…` references of a bundled document (the contracts' own resolver). */
+export const resolveLocal = specs.resolveLocal;

@@ -5,6 +5,7 @@ import {
   callbackRequest,
   cronofyRequest,
   example,
+  inject,
   type SignedRequest,
   secrets,
   startReceiver,
@@ -22,15 +23,7 @@ function start(overrides = {}) {
   return receiver;
 }
 
-async function send(r: Receiver, request: SignedRequest) {
-  const response = await r.app.inject({
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    payload: request.payload,
-  });
-  return { status: response.statusCode, type: response.headers["content-type"], body: response.json() };
-}
+const send = inject;
 
 async function deliveries(r: Receiver, query = "") {
   return (await r.app.inject({ method: "GET", url: `/api/deliveries${query}` })).json();

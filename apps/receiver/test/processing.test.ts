@@ -13,6 +13,7 @@ import {
   callbackRequest,
   cronofyRequest,
   example,
+  inject,
   type SignedRequest,
   startReceiver,
   webhookRequest,
@@ -38,13 +39,7 @@ function stubFetch(routes: Record<string, () => Response>): FetchLike & { calls:
 }
 
 async function send(r: Receiver, request: SignedRequest) {
-  const response = await r.app.inject({
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    payload: request.payload,
-  });
-  expect(response.statusCode).toBe(202);
+  expect((await inject(r, request)).status).toBe(202);
 }
 
 async function meetings(r: Receiver, query = "") {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { specsDir } from "@meeting-webhooks/specs";
-import { buildReceiver, type ReceiverOptions } from "../src/app.js";
+import { buildReceiver, type Receiver, type ReceiverOptions } from "../src/app.js";
 import { type Config, loadConfig } from "../src/config.js";
 
 export const secrets = {
@@ -93,4 +93,15 @@ export function webhookRequest(
     },
     payload: body,
   };
+}
+
+/** Sends a signed request to the receiver in-process; the answer's status, content type and JSON body. */
+export async function inject(r: Receiver, request: SignedRequest) {
+  const response = await r.app.inject({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    payload: request.payload,
+  });
+  return { status: response.statusCode, type: response.headers["content-type"], body: response.json() };
 }
