@@ -6,7 +6,14 @@ import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "./config.js";
 import { renderDashboard, renderMeetingPage } from "./dashboard.js";
-import { type Db, DeliveryWriter, type NewDelivery, openDatabase, openProcessingConnection } from "./db.js";
+import {
+  type Db,
+  DeliveryWriter,
+  type NewDelivery,
+  openDatabase,
+  openProcessingConnection,
+  sql,
+} from "./db.js";
 import { type FetchLike, Processor } from "./processor.js";
 import { getMeeting, listDeliveries, listMeetings, rejectionCounts } from "./queries.js";
 
@@ -219,7 +226,7 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
     };
   });
   app.get("/healthz", async () => {
-    const row = db.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get() as {
+    const row = sql(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get() as {
       n: number;
     };
     return { status: "ok", pending: row.n };
@@ -273,7 +280,7 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
     async close() {
       await app.close();
       await processor.stop();
-      await writer.close();
+      writer.flush();
       if (processingDb !== db) processingDb.close();
       db.close();
     },

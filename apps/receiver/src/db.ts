@@ -3,9 +3,26 @@
 // being prepared joins it, so one fsync covers many deliveries and each is acknowledged only after its commit.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database, { type Statement } from "better-sqlite3";
+import Database from "better-sqlite3";
 
 export type Db = Database.Database;
+
+const statementCache = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>();
+
+/** The statement for this SQL on this connection, prepared once: preparing costs more than running it. */
+export function sql(db: Db, source: string): Database.Statement<unknown[]> {
+  let statements = statementCache.get(db);
+  if (!statements) {
+    statements = new Map();
+    statementCache.set(db, statements);
+  }
+  let statement = statements.get(source);
+  if (!statement) {
+    statement = db.prepare<unknown[]>(source);
+    statements.set(source, statement);
+  }
+  return statement;
+}
 
 const migrations = [
   `CREATE TABLE deliveries (
@@ -142,11 +159,6 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-interface Reply {
-  results?: StoredDelivery[];
-  error?: string;
-}
-
 /**
  * Stores deliveries with group commit. `store()` resolves once the delivery's transaction is committed and fsynced;
  * every delivery that arrives in the same turn of the event loop joins that transaction, so one fsync covers a
@@ -159,12 +171,38 @@ export class DeliveryWriter {
   private scheduled = false;
   /** Called after each commit that stored deliveries (the processor listens). */
   onCommit: () => void = () => {};
+  /** One transaction: the rejection counters and every delivery of the batch. Prepared once. */
+  private readonly commit: (batch: NewDelivery[], rejections: [string, number][]) => StoredDelivery[];
 
-  constructor(private readonly db: Db) {}
-
-  /** No commit waiting (commits are synchronous, so always true between turns of the event loop). */
-  get idle(): boolean {
-    return !this.scheduled;
+  constructor(db: Db) {
+    const insert = db.prepare<unknown[], { id: number; attempts: number }>(
+      `INSERT INTO deliveries (delivery_key, provider, channel, event, status, received_at, headers, body, errors, drift)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (delivery_key) DO UPDATE SET attempts = attempts + 1
+       RETURNING id, attempts`,
+    );
+    const count = db.prepare(
+      "INSERT INTO rejections (code, count) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET count = count + ?",
+    );
+    this.commit = db.transaction((batch: NewDelivery[], rejections: [string, number][]) => {
+      const now = new Date().toISOString();
+      for (const [code, n] of rejections) count.run(code, n, n);
+      return batch.map((d) => {
+        const row = insert.get(
+          d.deliveryKey,
+          d.provider,
+          d.channel,
+          d.event,
+          d.status,
+          now,
+          JSON.stringify(d.headers),
+          d.body,
+          d.errors ? JSON.stringify(d.errors) : null,
+          d.drift && d.drift.length > 0 ? JSON.stringify(d.drift) : null,
+        ) as { id: number; attempts: number };
+        return { id: row.id, duplicate: row.attempts > 1 };
+      });
+    });
   }
 
   store(delivery: NewDelivery): Promise<StoredDelivery> {
@@ -194,70 +232,18 @@ export class DeliveryWriter {
     const rejections = [...this.rejections];
     this.queue = [];
     this.rejections = new Map();
-    let reply: Reply;
+    let results: StoredDelivery[];
     try {
-      reply = {
-        results: commit(
-          this.db,
-          batch.map((p) => p.delivery),
-          rejections,
-        ),
-      };
+      results = this.commit(
+        batch.map((p) => p.delivery),
+        rejections,
+      );
     } catch (error) {
-      reply = { error: (error as Error).message };
+      for (const pending of batch)
+        pending.reject(new Error(`storing the delivery failed: ${(error as Error).message}`));
+      return;
     }
-    for (const [index, pending] of batch.entries()) {
-      if (reply.results) pending.resolve(reply.results[index] as StoredDelivery);
-      else pending.reject(new Error(`storing the delivery failed: ${reply.error}`));
-    }
-    if (batch.length > 0 && reply.results) this.onCommit();
+    for (const [index, pending] of batch.entries()) pending.resolve(results[index] as StoredDelivery);
+    if (batch.length > 0) this.onCommit();
   }
-
-  async close(): Promise<void> {
-    this.flush();
-  }
-}
-
-const statements = new WeakMap<
-  Db,
-  { insert: Statement<unknown[], { id: number; attempts: number }>; count: Statement<unknown[]> }
->();
-
-/** One transaction: the rejection counters and every delivery of the batch. */
-function commit(db: Db, batch: NewDelivery[], rejections: [string, number][]): StoredDelivery[] {
-  let prepared = statements.get(db);
-  if (!prepared) {
-    prepared = {
-      insert: db.prepare<unknown[], { id: number; attempts: number }>(
-        `INSERT INTO deliveries (delivery_key, provider, channel, event, status, received_at, headers, body, errors, drift)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (delivery_key) DO UPDATE SET attempts = attempts + 1
-         RETURNING id, attempts`,
-      ),
-      count: db.prepare(
-        "INSERT INTO rejections (code, count) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET count = count + ?",
-      ),
-    };
-    statements.set(db, prepared);
-  }
-  const { insert, count } = prepared;
-  const now = new Date().toISOString();
-  return db.transaction(() => {
-    for (const [code, n] of rejections) count.run(code, n, n);
-    return batch.map((d) => {
-      const row = insert.get(
-        d.deliveryKey,
-        d.provider,
-        d.channel,
-        d.event,
-        d.status,
-        now,
-        JSON.stringify(d.headers),
-        d.body,
-        d.errors ? JSON.stringify(d.errors) : null,
-        d.drift && d.drift.length > 0 ? JSON.stringify(d.drift) : null,
-      ) as { id: number; attempts: number };
-      return { id: row.id, duplicate: row.attempts > 1 };
-    });
-  })();
 }

@@ -47,17 +47,6 @@ export interface Normalised {
   calendarEvents?: CalendarEventFact[];
 }
 
-/** Neutral statuses, in the order a recording goes through them. */
-export const neutralStatuses = [
-  "scheduled",
-  "joining",
-  "in_call",
-  "recording",
-  "processing",
-  "completed",
-  "failed",
-] as const;
-
 const meetingBaasStatus: Record<string, string> = {
   queued: "scheduled",
   pickup_delayed: "scheduled",

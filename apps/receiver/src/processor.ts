@@ -2,9 +2,8 @@
 // transaction per batch (marking them processed in the same transaction, so a crash never half-applies one), then
 // transcripts are downloaded with retries and backoff. Everything resumes from the tables after a restart.
 import type { CronofyEvent, MeetingBaasEvent } from "@meeting-webhooks/types";
-import type { Statement } from "better-sqlite3";
 import type { Config } from "./config.js";
-import type { Db } from "./db.js";
+import { type Db, sql } from "./db.js";
 import { type ArtifactFact, type Normalised, neutralTranscript, normalise } from "./normalise.js";
 
 const terminal = new Set(["completed", "failed"]);
@@ -34,20 +33,11 @@ export class Processor {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private readonly inflight = new Set<Promise<void>>();
-  /** Whether the processor may write now (set by the receiver to "the delivery writer is idle"). */
-  canWrite: () => boolean = () => true;
   /** The last processing error, for logs and tests. */
   lastError: unknown;
-  private readonly statements = new Map<string, Statement<unknown[]>>();
 
-  /** Prepared once, reused: preparing a statement costs more than running it. */
-  private sql(source: string): Statement<unknown[]> {
-    let statement = this.statements.get(source);
-    if (!statement) {
-      statement = this.db.prepare<unknown[]>(source);
-      this.statements.set(source, statement);
-    }
-    return statement;
+  private sql(source: string) {
+    return sql(this.db, source);
   }
 
   constructor(
@@ -142,7 +132,7 @@ export class Processor {
         this.schedule(25);
         break;
       }
-      const processed = this.canWrite() ? this.processBatch(busy && !force ? 100 : 200) : 0;
+      const processed = this.processBatch(busy && !force ? 100 : 200);
       this.lastProcessed = Date.now();
       if (processed === 0) break;
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 // Reads for the API and the dashboard, shaped as specs/receiver/schemas/*.json.
 import type { Receiver } from "@meeting-webhooks/types";
-import type { Db } from "./db.js";
+import { type Db, sql } from "./db.js";
 
 type Meeting = Receiver.components["schemas"]["Meeting"];
 type Delivery = Receiver.components["schemas"]["Delivery"];
@@ -29,17 +29,18 @@ interface MeetingRow {
 }
 
 function meetingOf(db: Db, row: MeetingRow, withTranscript: boolean): Meeting {
-  const timeline = db
-    .prepare(
-      "SELECT at, status, provider_status, detail FROM timeline WHERE meeting_id = ? ORDER BY at, delivery_id",
-    )
-    .all(row.id) as { at: string; status: string; provider_status: string | null; detail: string | null }[];
-  const participants = db
-    .prepare("SELECT name, speaker FROM participants WHERE meeting_id = ? ORDER BY name")
-    .all(row.id) as { name: string; speaker: number }[];
-  const artifacts = db
-    .prepare("SELECT kind, url, state, error FROM artifacts WHERE meeting_id = ? ORDER BY kind")
-    .all(row.id) as { kind: string; url: string; state: string; error: string | null }[];
+  const timeline = sql(
+    db,
+    "SELECT at, status, provider_status, detail FROM timeline WHERE meeting_id = ? ORDER BY at, delivery_id",
+  ).all(row.id) as { at: string; status: string; provider_status: string | null; detail: string | null }[];
+  const participants = sql(
+    db,
+    "SELECT name, speaker FROM participants WHERE meeting_id = ? ORDER BY name",
+  ).all(row.id) as { name: string; speaker: number }[];
+  const artifacts = sql(
+    db,
+    "SELECT kind, url, state, error FROM artifacts WHERE meeting_id = ? ORDER BY kind",
+  ).all(row.id) as { kind: string; url: string; state: string; error: string | null }[];
   const meeting: Meeting = {
     id: row.id,
     provider: row.provider as Meeting["provider"],
@@ -70,7 +71,7 @@ function meetingOf(db: Db, row: MeetingRow, withTranscript: boolean): Meeting {
     updatedAt: row.updated_at,
   };
   if (withTranscript) {
-    const transcript = db.prepare("SELECT segments FROM transcripts WHERE meeting_id = ?").get(row.id) as
+    const transcript = sql(db, "SELECT segments FROM transcripts WHERE meeting_id = ?").get(row.id) as
       | { segments: string }
       | undefined;
     meeting.transcript = transcript ? JSON.parse(transcript.segments) : null;
@@ -89,16 +90,15 @@ export function listMeetings(db: Db, filter: MeetingFilter) {
     where.push("status = ?");
     params.push(filter.status);
   }
-  const rows = db
-    .prepare(
-      `SELECT * FROM meetings ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY updated_at DESC, id DESC LIMIT ?`,
-    )
-    .all(...params, filter.limit) as MeetingRow[];
+  const rows = sql(
+    db,
+    `SELECT * FROM meetings ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY updated_at DESC, id DESC LIMIT ?`,
+  ).all(...params, filter.limit) as MeetingRow[];
   return rows.map((row) => meetingOf(db, row, false));
 }
 
 export function getMeeting(db: Db, id: number) {
-  const row = db.prepare("SELECT * FROM meetings WHERE id = ?").get(id) as MeetingRow | undefined;
+  const row = sql(db, "SELECT * FROM meetings WHERE id = ?").get(id) as MeetingRow | undefined;
   return row ? meetingOf(db, row, true) : undefined;
 }
 
@@ -142,12 +142,11 @@ export function listDeliveries(db: Db, filter: DeliveryFilter): Delivery[] {
     where.push("id < ?");
     params.push(filter.before);
   }
-  const rows = db
-    .prepare(
-      `SELECT id, delivery_key, provider, channel, event, status, received_at, processed_at, attempts, meeting_id, errors, drift
+  const rows = sql(
+    db,
+    `SELECT id, delivery_key, provider, channel, event, status, received_at, processed_at, attempts, meeting_id, errors, drift
        FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
-    )
-    .all(...params, filter.limit) as DeliveryRow[];
+  ).all(...params, filter.limit) as DeliveryRow[];
   return rows.map((row) => ({
     id: row.id,
     deliveryKey: row.delivery_key,
@@ -165,7 +164,7 @@ export function listDeliveries(db: Db, filter: DeliveryFilter): Delivery[] {
 }
 
 export function rejectionCounts(db: Db): Record<string, number> {
-  const rows = db.prepare("SELECT code, count FROM rejections ORDER BY code").all() as {
+  const rows = sql(db, "SELECT code, count FROM rejections ORDER BY code").all() as {
     code: string;
     count: number;
   }[];

@@ -1,8 +1,7 @@
 // Validation against the contracts with the validators generated ahead of time, and event detection.
-import { type SchemaIssue, schemaIssues } from "@meeting-webhooks/specs/errors";
+import { type SchemaIssue, schemaIssues, type ValidationError } from "@meeting-webhooks/specs/errors";
 import type { Channel, Provider } from "@meeting-webhooks/types";
 import { eventSchemas, validators } from "./schemas.gen.js";
-import type { CompiledError } from "./validator-types.js";
 
 export type { SchemaIssue };
 
@@ -77,7 +76,7 @@ export function validateSchema(schemaPath: string, value: unknown): ValidationOu
 }
 
 /** The strict pass's errors, said as drift: which property or value the contract does not know yet. */
-function driftIssues(errors: readonly CompiledError[]): SchemaIssue[] {
+function driftIssues(errors: readonly ValidationError[]): SchemaIssue[] {
   const unknownProperties: SchemaIssue[] = errors
     .filter((error) => error.keyword === "additionalProperties")
     .map((error) => {

@@ -36,14 +36,17 @@ export function failure(code: VerifyFailureCode, message: string): VerifyFailure
   return { ok: false, code, message };
 }
 
+/** `#n` of each configured secret with leading or trailing whitespace, the most common configuration mistake. */
+export function secretsWithWhitespace(secrets: readonly string[]): string[] {
+  return secrets.flatMap((secret, index) => (secret !== secret.trim() ? [`#${index + 1}`] : []));
+}
+
 /** The usual causes of a mismatch, naming the configured secrets that look wrong. */
 export function mismatchHint(secrets: readonly string[]): string {
   const hints = [
     "the body was parsed and re-serialised before verification (verify the raw bytes exactly as received)",
   ];
-  const spaced = secrets
-    .map((secret, index) => (secret !== secret.trim() ? `#${index + 1}` : undefined))
-    .filter((index) => index !== undefined);
+  const spaced = secretsWithWhitespace(secrets);
   hints.push(
     spaced.length > 0
       ? `configured secret ${spaced.join(", ")} has leading or trailing whitespace (often a newline from a .env file)`

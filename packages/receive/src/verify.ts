@@ -1,7 +1,13 @@
 // Signature verification for the three schemes, always over the raw bytes as received and in constant time.
 import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
-import { failure, mismatchHint, secretList, type VerifyResult } from "./verify-error.js";
+import {
+  failure,
+  mismatchHint,
+  secretList,
+  secretsWithWhitespace,
+  type VerifyResult,
+} from "./verify-error.js";
 
 export const cronofySignatureHeader = "Cronofy-HMAC-SHA256";
 
@@ -127,10 +133,11 @@ export function verifyMeetingBaasCallback(options: MeetingBaasCallbackVerifyOpti
     if (timingSafeEqual(received, secretDigest(secrets[index] as string)))
       return { ok: true, secretIndex: index };
   }
+  const spaced = secretsWithWhitespace(secrets);
   return failure(
     "signature_mismatch",
     `The ${meetingBaasSecretHeader} header matches none of the ${secrets.length} configured callback secret(s). Usual causes: ${
-      secrets.some((s) => s !== s.trim()) ? "a configured secret has leading or trailing whitespace; " : ""
+      spaced.length > 0 ? `configured secret ${spaced.join(", ")} has leading or trailing whitespace; ` : ""
     }the bot was created with another secret (each bot keeps the secret it was created with); the secret of another environment.`,
   );
 }
