@@ -2,23 +2,20 @@
 // in the working tree with the same file at CONTRACT_DIFF_BASE (default HEAD, so a clean clone reports no change;
 // CI sets origin/<base branch>). Markdown on stdout; exit 1 when a change breaks receivers, 2 when a contract
 // cannot be read.
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ContractLoadError, diffSpecs, formatMarkdown } from "@meeting-webhooks/contract-diff";
+import { openApiPath, providers } from "@meeting-webhooks/specs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this plain node script, never inside a turbo task.
 const base = process.env.CONTRACT_DIFF_BASE || "HEAD";
-const providers = readdirSync(join(root, "specs"), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join(root, "specs", entry.name, "openapi.yaml")))
-  .map((entry) => entry.name)
-  .sort();
 
 let breaking = 0;
 const sections = [];
 for (const provider of providers) {
-  const path = `specs/${provider}/openapi.yaml`;
+  // The providers' webhook contracts (not specs/receiver, the sample receiver's own paths-only API).
+  const path = relative(root, openApiPath(provider));
   const old = `git:${base}:${path}`;
   try {
     const diff = await diffSpecs(old, path, { cwd: root });

@@ -44,7 +44,7 @@ export function asyncApiOperationHash(action: string, operationId: string): stri
 }
 
 /** Options for the component: the sidebar for navigation, and parser errors shown rather than hidden. */
-export const asyncApiComponentConfig = { show: { sidebar: true, errors: true } };
+const asyncApiComponentConfig = { show: { sidebar: true, errors: true } };
 
 // Reads the embedded document and renders it. One fixed script, so the page's CSP can allow it by hash.
 const renderScript = `AsyncApiStandalone.render({schema: JSON.parse(document.getElementById("asyncapi-document").textContent), config: ${JSON.stringify(asyncApiComponentConfig)}}, document.getElementById("asyncapi"));`;

@@ -16,6 +16,3 @@ export interface ContractSource {
 
 /** The contracts in this repository's `specs/` folder. */
 export const repositoryContracts: ContractSource = specs;
-
-/** Follows local `#/…` references of a bundled document (the contracts' own resolver). */
-export const resolveLocal = specs.resolveLocal;

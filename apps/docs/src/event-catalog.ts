@@ -2,8 +2,9 @@
 // headers, how to verify it, its examples and where the reference pages describe it. Everything is read from
 // the specs through a ContractSource; nothing here names an event.
 import type { Channel, Provider, WebhookSpec } from "@meeting-webhooks/specs";
+import { resolveLocal } from "@meeting-webhooks/specs";
 import { asyncApiOperationHash } from "./asyncapi-page.js";
-import { type ContractSource, type Json, resolveLocal } from "./contracts.js";
+import type { ContractSource, Json } from "./contracts.js";
 import { asyncApiPagePath, openApiPagePath } from "./pages.js";
 import { redocOperationHash } from "./redoc-page.js";
 

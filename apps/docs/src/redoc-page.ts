@@ -12,7 +12,7 @@ import { cspHash, cspMetaTag, escapeHtml, faviconTag } from "./html.js";
 const run = promisify(execFile);
 
 /** Environment for every Redocly run: no telemetry, no update check. */
-export const quietToolEnv = {
+const quietToolEnv = {
   REDOCLY_TELEMETRY: "off",
   REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
   SCARF_ANALYTICS: "false",
@@ -55,7 +55,7 @@ export function inlineScripts(html: string): string[] {
  * The policy of a Redoc page: its own inline scripts (by hash) and the `blob:` workers and URLs its search and
  * downloads create; nothing from any other origin.
  */
-export function redocContentSecurityPolicy(html: string): string {
+function redocContentSecurityPolicy(html: string): string {
   return [
     "default-src 'none'",
     `script-src ${inlineScripts(html).map(cspHash).join(" ")}`,

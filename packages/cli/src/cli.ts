@@ -1,10 +1,5 @@
 // The `meeting-webhooks` command: one entry point, one subcommand per job, `--help` everywhere.
 import { readFileSync } from "node:fs";
-import { diffCommand } from "./commands/diff.js";
-import { mockCommand } from "./commands/mock.js";
-import { sendCommand } from "./commands/send.js";
-import { validateCommand } from "./commands/validate.js";
-import { verifyCommand } from "./commands/verify.js";
 import { type Io, processIo, UsageError } from "./io.js";
 
 export { type Io, UsageError } from "./io.js";
@@ -14,17 +9,27 @@ interface Command {
   run(argv: string[], io: Io): Promise<number>;
 }
 
+// Each command is loaded when it runs: `validate` does not load the mocks, Prism or the diff engine.
 export const commands: Record<string, Command> = {
-  validate: { summary: "check a captured payload against the contract", run: validateCommand },
-  verify: { summary: "check a delivery's signature with your secret(s)", run: verifyCommand },
-  diff: { summary: "list a contract change's impact on receivers: breaking or safe", run: diffCommand },
+  validate: {
+    summary: "check a captured payload against the contract",
+    run: async (argv, io) => (await import("./commands/validate.js")).validateCommand(argv, io),
+  },
+  verify: {
+    summary: "check a delivery's signature with your secret(s)",
+    run: async (argv, io) => (await import("./commands/verify.js")).verifyCommand(argv, io),
+  },
+  diff: {
+    summary: "list a contract change's impact on receivers: breaking or safe",
+    run: async (argv, io) => (await import("./commands/diff.js")).diffCommand(argv, io),
+  },
   send: {
     summary: "send signed deliveries of any event to a receiver, like the provider would",
-    run: sendCommand,
+    run: async (argv, io) => (await import("./commands/send.js")).sendCommand(argv, io),
   },
   mock: {
     summary: "start Prism mock servers of the provider APIs and the receiver contract",
-    run: mockCommand,
+    run: async (argv, io) => (await import("./commands/mock.js")).mockCommand(argv, io),
   },
 };
 

@@ -76,11 +76,9 @@ export function diffContracts(before: LoadedContract, after: LoadedContract): Co
     else compareWebhook(list, event, asObject(o), asObject(n), before.document, after.document);
   }
   // Stable sort: breaking first, each group in the order found.
-  const changes = [
-    ...list.changes.filter((change) => change.severity === "breaking"),
-    ...list.changes.filter((change) => change.severity === "safe"),
-  ];
-  const breaking = changes.filter((change) => change.severity === "breaking").length;
+  const breakingChanges = list.changes.filter((change) => change.severity === "breaking");
+  const changes = [...breakingChanges, ...list.changes.filter((change) => change.severity === "safe")];
+  const breaking = breakingChanges.length;
   return {
     old: before.source,
     new: after.source,

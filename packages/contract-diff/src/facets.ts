@@ -9,7 +9,7 @@ export type Schema = unknown;
 export type Branch = Record<string, unknown>;
 export type Bucket = "null" | "boolean" | "number" | "string" | "array" | "object";
 
-export const buckets: readonly Bucket[] = ["null", "boolean", "number", "string", "array", "object"];
+const buckets: readonly Bucket[] = ["null", "boolean", "number", "string", "array", "object"];
 
 /** Keywords that document a value without constraining it. */
 const docKeywords = new Set([
@@ -178,7 +178,7 @@ function intersect(a: Branch, b: Branch): Branch {
 }
 
 /** The JSON types a branch allows; `integer` stays distinct so that number → integer reads as a narrowing. */
-export function typesOf(branch: Branch): string[] {
+function typesOf(branch: Branch): string[] {
   let types = typeList(branch.type);
   if (types === undefined) {
     if ("const" in branch) types = [jsonTypeOf(branch.const)];

@@ -3,6 +3,8 @@
 // to one schema share it and a recursive schema becomes a cycle in the graph instead of an endless expansion.
 import { parse as parseYaml } from "yaml";
 import { ContractLoadError } from "./errors.js";
+import { isObject } from "./facets.js";
+import { pointerToken } from "./pointer.js";
 import { describeSource, openSource, parseSpecSource, type SourceReader, type SpecSource } from "./source.js";
 
 type Json = Record<string, unknown>;
@@ -20,9 +22,6 @@ export interface LoadOptions {
   /** Where file paths and git commands are relative to. Default: the process's working directory. */
   cwd?: string;
 }
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A `$ref` that names another document by URL is left as it is: this tool reads no network. */
 const isRemote = (ref: string) => /^[a-z][a-z0-9+.-]*:/i.test(ref);
@@ -159,21 +158,19 @@ function resolveGraph(reader: SourceReader, files: Map<string, unknown>): unknow
       // Keywords beside a $ref apply together with it (OpenAPI 3.1, JSON Schema 2020-12): an allOf says so.
       const out: Json = {};
       if (key) resolved.set(key, out);
-      for (const name of siblings) out[name] = build(file, `${pointer}/${escapeToken(name)}`, node[name]);
+      for (const name of siblings) out[name] = build(file, `${pointer}/${pointerToken(name)}`, node[name]);
       out.allOf = [referenced, ...(Array.isArray(out.allOf) ? out.allOf : [])];
       return out;
     }
     const out: Json = {};
     if (key) resolved.set(key, out);
     for (const [name, value] of Object.entries(node))
-      out[name] = build(file, `${pointer}/${escapeToken(name)}`, value);
+      out[name] = build(file, `${pointer}/${pointerToken(name)}`, value);
     return out;
   }
 
   return target(reader.root, "", reader.root, "", reader.root);
 }
-
-const escapeToken = (token: string) => token.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** Loads a contract version: a file path, `git:<ref>:<path>`, or a parsed source. */
 export async function loadContract(

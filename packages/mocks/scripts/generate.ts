@@ -18,6 +18,7 @@ import {
   type Provider,
   providers,
   readYaml,
+  resolveLocal,
   runGenerator,
   specsDir,
 } from "@meeting-webhooks/specs";
@@ -28,19 +29,6 @@ const command = "npm run generate -w @meeting-webhooks/mocks";
 type Json = Record<string, unknown>;
 
 const httpMethods = ["get", "put", "post", "delete", "patch", "head", "options"];
-
-/** Follows `#/…` references inside one document. */
-function resolveLocal(doc: Json, node: unknown): Json {
-  let current = node as Json;
-  for (let hops = 0; typeof current?.$ref === "string" && current.$ref.startsWith("#/"); hops++) {
-    if (hops > 20) throw new Error(`Reference loop at ${String(current.$ref)}`);
-    current = current.$ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>((obj, key) => (obj as Json)[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc) as Json;
-  }
-  return current;
-}
 
 /** The schema file (relative to specs/) a media type's schema ends at, if it is a file. */
 function schemaFileOf(doc: Json, file: string, schema: unknown): string | undefined {

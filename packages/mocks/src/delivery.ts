@@ -2,6 +2,7 @@
 // headers carry the signature each provider's scheme prescribes. Runs in browsers too (WebCrypto, no Node API).
 import type { Channel, Provider } from "@meeting-webhooks/types";
 import { Webhook } from "standardwebhooks";
+import { webhookCatalog } from "./contract.gen.js";
 
 /** What a provider sends: replay it with `deliver`, or hand it to a receiver under test. */
 export interface Delivery {
@@ -89,6 +90,11 @@ function list(secret: string | readonly string[]): readonly string[] {
   return secrets;
 }
 
+/** Cronofy's callbacks as the contract declares them (a payload's interactions name the event). */
+const cronofyEvents = new Set<string>(
+  webhookCatalog.filter((w) => w.provider === "cronofy").map((w) => w.event),
+);
+
 /** The provider's event name in a payload. */
 export function eventNameOf(provider: Provider, payload: unknown): string | undefined {
   if (typeof payload !== "object" || payload === null) return undefined;
@@ -98,9 +104,8 @@ export function eventNameOf(provider: Provider, payload: unknown): string | unde
   }
   const interactions = (payload as { notification?: { interactions?: unknown } }).notification?.interactions;
   if (!Array.isArray(interactions)) return undefined;
-  const known = ["meeting_agent_failed", "meeting_agent_complete", "meeting_agent_activated"];
   const types = interactions.map((i) => (i as { type?: unknown })?.type).filter((t) => typeof t === "string");
-  return (types.find((t) => known.includes(t as string)) ?? types[0]) as string | undefined;
+  return (types.find((t) => cronofyEvents.has(t as string)) ?? types[0]) as string | undefined;
 }
 
 /**

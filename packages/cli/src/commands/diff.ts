@@ -1,7 +1,12 @@
 // `meeting-webhooks diff`: what a contract change means for receivers, change by change.
 
 import { parseArgs } from "node:util";
-import { ContractLoadError, diffSpecs, formatMarkdown } from "@meeting-webhooks/contract-diff";
+import {
+  type ContractDiff,
+  ContractLoadError,
+  diffSpecs,
+  formatMarkdown,
+} from "@meeting-webhooks/contract-diff";
 import { helpOption, parsing } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
@@ -46,7 +51,7 @@ export async function diffCommand(argv: string[], io: Io): Promise<number> {
     );
   }
   const [oldSpec, newSpec] = positionals as [string, string];
-  let diff: Awaited<ReturnType<typeof diffSpecs>>;
+  let diff: ContractDiff;
   try {
     diff = await diffSpecs(oldSpec, newSpec);
   } catch (error) {
