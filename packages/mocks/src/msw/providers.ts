@@ -90,9 +90,16 @@ export interface ProviderMocks {
   deliveries: DeliveryReport[];
 }
 
+const compiled = new Map<RouteId, RegExp>();
+
+/** A route of the generated table with its pattern compiled once (not on every mocked request). */
 function route(id: RouteId) {
-  const table = apiRoutes[id];
-  return { ...table, regexp: new RegExp(table.pattern) };
+  let regexp = compiled.get(id);
+  if (!regexp) {
+    regexp = new RegExp(apiRoutes[id].pattern);
+    compiled.set(id, regexp);
+  }
+  return { ...apiRoutes[id], regexp };
 }
 
 function paramsOf(id: RouteId, request: Request): Record<string, string> {
@@ -144,17 +151,20 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
     return undefined;
   };
 
-  const artifact = <O>(id: RouteId, body: (botId: string, overrides: O | undefined) => Response) =>
+  /** A presigned download: refused when altered or expired, else the body for the bot (`bot_id`) or agent (`sub`). */
+  const download = <O>(
+    id: RouteId,
+    param: "bot_id" | "sub",
+    body: (owner: string, overrides: O | undefined) => Response,
+  ) =>
     mock<O>(
       id,
-      (request, overrides) => refusal(request) ?? body(paramsOf(id, request).bot_id as string, overrides),
+      (request, overrides) => refusal(request) ?? body(paramsOf(id, request)[param] as string, overrides),
     );
-
   const cronofyDownload = <O>(id: RouteId, body: (sub: string, overrides: O | undefined) => Response) =>
-    mock<O>(
-      id,
-      (request, overrides) => refusal(request) ?? body(paramsOf(id, request).sub as string, overrides),
-    );
+    download<O>(id, "sub", body);
+  const artifact = <O>(id: RouteId, body: (botId: string, overrides: O | undefined) => Response) =>
+    download<O>(id, "bot_id", body);
 
   const resend = (id: "meetingBaasRetryCallback" | "meetingBaasResendWebhook") =>
     mock<never>(id, async (request) => {
