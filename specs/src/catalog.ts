@@ -152,6 +152,19 @@ export function loadWebhooks(provider: Provider): WebhookSpec[] {
   return result;
 }
 
+/**
+ * The envelope schema of a provider's channel, relative to the specs folder: what every delivery on that channel has
+ * in common, checked before the event is looked up (`<provider>/schemas/envelope/<channel>.json`).
+ */
+export function envelopeSchemaPath(provider: Provider, channel: Channel): string {
+  return `${provider}/schemas/envelope/${channel}.json`;
+}
+
+/** The channels a provider's contract declares webhooks on, in document order. */
+export function channelsOf(provider: Provider): Channel[] {
+  return [...new Set(loadWebhooks(provider).map((webhook) => webhook.channel))];
+}
+
 /** Named schemas that are not webhook payloads: artifact formats and shared open lists. */
 export function loadNamedSchemas(provider: Provider): ArtifactSpec[] {
   const file = openApiPath(provider);

@@ -71,6 +71,8 @@ export function schemaIssues(errors: readonly ValidationError[] | null | undefin
   const seen = new Set<string>();
   const kept: ValidationError[] = [];
   for (const error of errors) {
+    // An `if` error only says "the then-branch failed"; the branch's own errors say where and why.
+    if (error.keyword === "if") continue;
     const owner = ownerOf(error);
     if (owner) branchesOf.get(owner)?.push(error);
     else kept.push(error);

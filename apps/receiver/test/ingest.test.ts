@@ -85,10 +85,69 @@ describe("authentic deliveries", () => {
 
   it("an unknown event type is stored and visible, not an error", async () => {
     const r = start();
-    const answer = await send(r, webhookRequest({ event: "bot.transcript_ready", data: { bot_id: "x" } }));
+    const answer = await send(
+      r,
+      webhookRequest({ event: "bot.transcript_ready", data: { bot_id: "x" }, extra: null }),
+    );
     expect(answer).toMatchObject({ status: 202, body: { status: "unknown" } });
     const unknown = await deliveries(r, "?status=unknown");
     expect(unknown.deliveries[0]).toMatchObject({ event: "bot.transcript_ready", provider: "meetingbaas" });
+    expect(unknown.deliveries[0].drift).toContainEqual(expect.objectContaining({ pointer: "/event" }));
+  });
+
+  describe("a body that fails its envelope is quarantined, never stored as an unknown event", () => {
+    const cronofyCallback = example("cronofy/examples/meeting_agent_complete.json");
+    const meetingBaasCallback = example("meetingbaas/examples/bot.completed.json");
+    const cases: [string, () => SignedRequest, string[]][] = [
+      ["Meeting BaaS webhook: {}", () => webhookRequest({}), ["/data", "/event"]],
+      ["Meeting BaaS webhook: a numeric event", () => webhookRequest({ event: 7, data: {} }), ["/event"]],
+      ["Meeting BaaS callback: no extra", () => callbackRequest({ event: "bot.new", data: {} }), ["/extra"]],
+      [
+        "Meeting BaaS webhook: a Cronofy callback",
+        () => webhookRequest(cronofyCallback),
+        ["/data", "/event"],
+      ],
+      [
+        "Meeting BaaS callback: a Cronofy callback",
+        () => callbackRequest(cronofyCallback),
+        ["/data", "/event", "/extra"],
+      ],
+      ["Cronofy: {}", () => cronofyRequest({}), ["/meeting_agent", "/notification"]],
+      [
+        "Cronofy: interactions that are an object",
+        () =>
+          cronofyRequest({
+            ...cronofyCallback,
+            notification: { type: "event_subscription", interactions: { type: "meeting_agent_complete" } },
+          }),
+        ["/notification/interactions"],
+      ],
+      [
+        "Cronofy: an empty interactions array",
+        () =>
+          cronofyRequest({
+            ...cronofyCallback,
+            notification: { type: "event_subscription", interactions: [] },
+          }),
+        ["/notification/interactions"],
+      ],
+      [
+        "Cronofy: a Meeting BaaS callback",
+        () => cronofyRequest(meetingBaasCallback),
+        ["/meeting_agent", "/notification"],
+      ],
+    ];
+    it.each(cases)("%s", async (_name, request, pointers) => {
+      const r = start();
+      const answer = await send(r, request());
+      expect(answer).toMatchObject({ status: 202, body: { status: "quarantined" } });
+      const all = await deliveries(r);
+      expect(all.deliveries).toHaveLength(1);
+      expect(all.deliveries[0].status).toBe("quarantined");
+      expect(all.deliveries[0].id).toBe(answer.body.deliveryId);
+      expect(all.deliveries[0].errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(pointers);
+      expect((await deliveries(r, "?status=unknown")).deliveries).toEqual([]);
+    });
   });
 
   it("drift is kept beside an accepted delivery", async () => {

@@ -130,10 +130,53 @@ describe("validate", () => {
     const strict = await cli(["validate", "--provider", "cronofy", "--strict", drifted]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/subtype/);
-    const unknown = file("unknown.json", JSON.stringify({ event: "bot.transcript_ready", data: {} }));
-    expect((await cli(["validate", "--provider", "meetingbaas", unknown])).code).toBe(0);
+    const unknown = file(
+      "unknown.json",
+      JSON.stringify({ event: "bot.transcript_ready", data: {}, extra: null }),
+    );
+    const unknownLenient = await cli(["validate", "--provider", "meetingbaas", unknown]);
+    expect(unknownLenient.code).toBe(0);
+    expect(unknownLenient.stdout).toMatch(/does not know yet; only its envelope was checked/);
+    expect(unknownLenient.stdout).toMatch(/\/event .*unknown event "bot.transcript_ready"/);
     expect((await cli(["validate", "--provider", "meetingbaas", "--strict", unknown])).code).toBe(1);
   });
+
+  it.each([
+    ["meetingbaas", "{}", ["/data", "/event"]],
+    ["meetingbaas", '{"event": 7, "data": {}}', ["/event"]],
+    ["meetingbaas", "CRONOFY", ["/data", "/event"]],
+    ["cronofy", "MEETINGBAAS", ["/meeting_agent", "/notification"]],
+    ["cronofy", "INTERACTIONS_OBJECT", ["/notification/interactions"]],
+    ["cronofy", "INTERACTIONS_EMPTY", ["/notification/interactions"]],
+  ])(
+    "%s: %s is not an unknown event but invalid at the envelope (exit 1, pointers)",
+    async (provider, text, pointers) => {
+      const cronofy = JSON.parse(
+        readFileSync(examplePath("cronofy/examples/meeting_agent_activated.json"), "utf8"),
+      );
+      const bodies: Record<string, unknown> = {
+        CRONOFY: cronofy,
+        MEETINGBAAS: JSON.parse(readFileSync(examplePath("meetingbaas/examples/bot.failed.json"), "utf8")),
+        INTERACTIONS_OBJECT: {
+          ...cronofy,
+          notification: { type: "event_subscription", interactions: { type: "x" } },
+        },
+        INTERACTIONS_EMPTY: { ...cronofy, notification: { type: "event_subscription", interactions: [] } },
+      };
+      const path = file(
+        `envelope-${provider}-${pointers.join("").replace(/\W+/g, "_")}.json`,
+        text in bodies ? JSON.stringify(bodies[text]) : text,
+      );
+      const plain = await cli(["validate", "--provider", provider, path]);
+      expect(plain.code).toBe(1);
+      expect(plain.stderr).toMatch(new RegExp(`^invalid: .* against the ${provider} \\w+ envelope`));
+      const json = await cli(["validate", "--provider", provider, "--json", path]);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout);
+      expect(report).toMatchObject({ valid: false, known: false, stage: "envelope" });
+      expect(report.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(pointers);
+    },
+  );
 
   it("a file that is not JSON is invalid (exit 1), not a crash", async () => {
     const outcome = await cli(["validate", "--provider", "cronofy", file("not.json", "{nope")]);

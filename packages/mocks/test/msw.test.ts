@@ -294,4 +294,22 @@ describe("the contract-checking receiver", () => {
     expect(problem(body)).toBe(true);
     expect(body.issues.map((i) => i.pointer)).toContain("/data/bot_id");
   });
+
+  it("answers 422 to a Meeting BaaS payload sent to the Cronofy endpoint: a broken envelope, not an unknown event", async () => {
+    const { buildDelivery } = await import("../src/index.js");
+    const misrouted = await buildDelivery(
+      { event: "bot.failed", data: {}, extra: null },
+      { provider: "cronofy", url: `${receiverBase}/webhooks/cronofy`, secret: secrets.cronofy },
+    );
+    const answer = await fetch(misrouted.url, {
+      method: misrouted.method,
+      headers: misrouted.headers,
+      body: misrouted.body,
+    });
+    expect(answer.status).toBe(422);
+    const body = (await answer.json()) as { title: string; issues: { pointer: string }[] };
+    expect(body.title).toBe("Not a delivery of this provider");
+    expect(body.issues.map((i) => i.pointer).sort()).toEqual(["/meeting_agent", "/notification"]);
+    expect(receiver.received.at(-1)?.result).toMatchObject({ ok: false, error: { stage: "envelope" } });
+  });
 });

@@ -13,6 +13,8 @@ import { fileURLToPath } from "node:url";
 import {
   addSpecFormats,
   allSchemaPaths,
+  channelsOf,
+  envelopeSchemaPath,
   type GeneratedFile,
   generatedHeader,
   loadWebhooks,
@@ -63,8 +65,9 @@ export function transformSchema(node: unknown, variant: Variant, inContains = fa
           transformSchema(sub, variant, inContains, path),
         ]),
       );
-    } else if (key === "contains") {
-      // `contains` picks one item among many by a few fields: it must stay open.
+    } else if (key === "contains" || key === "if" || key === "then" || key === "else") {
+      // `contains` picks one item among many by a few fields, and a conditional adds rules about a few fields to the
+      // object around it: they must stay open.
       out[key] = transformSchema(value, variant, true, path);
     } else if (
       key === "$ref" &&
@@ -92,10 +95,14 @@ export function exportName(variant: Variant, schemaPath: string): string {
   return `${variant}_${schemaPath.replace(/\.json$/, "").replace(/[^A-Za-z0-9]+/g, "_")}`;
 }
 
-/** The schemas a receiver validates: every webhook payload, and the artifact formats behind the download URLs. */
+/**
+ * The schemas a receiver validates: every channel's envelope, every webhook payload, and the artifact formats behind
+ * the download URLs.
+ */
 export function entrySchemaPaths(): string[] {
   const paths = new Set<string>();
   for (const provider of providers) {
+    for (const channel of channelsOf(provider)) paths.add(envelopeSchemaPath(provider, channel));
     for (const webhook of loadWebhooks(provider)) paths.add(webhook.schemaPath);
   }
   for (const path of allSchemaPaths()) {
@@ -177,6 +184,16 @@ export function generateIndexSource(): string {
       lines.push(
         `    ${JSON.stringify(`${webhook.channel}/${webhook.event}`)}: ${JSON.stringify(webhook.schemaPath)},`,
       );
+    }
+    lines.push("  },");
+  }
+  lines.push("} as const;", "");
+  lines.push("/** Provider → channel → the envelope schema every delivery on that channel must match. */");
+  lines.push("export const envelopeSchemas = {");
+  for (const provider of providers) {
+    lines.push(`  ${provider}: {`);
+    for (const channel of channelsOf(provider)) {
+      lines.push(`    ${channel}: ${JSON.stringify(envelopeSchemaPath(provider, channel))},`);
     }
     lines.push("  },");
   }

@@ -20,9 +20,12 @@ export {
   artifactSchemas,
   type DetectedEvent,
   detectEvent,
+  envelopeSchemaOf,
   type PayloadValidation,
+  unknownEventIssue,
   type ValidationOutcome,
   validateArtifact,
+  validateEnvelope,
   validatePayload,
   validateSchema,
 } from "./validate.js";

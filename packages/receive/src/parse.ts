@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { SchemaIssue } from "@meeting-webhooks/specs/errors";
 import type { Channel, CronofyEvent, MeetingBaasEvent, Provider } from "@meeting-webhooks/types";
 import { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
-import { detectEvent, validateSchema } from "./validate.js";
+import { detectEvent, unknownEventIssue, validateEnvelope, validateSchema } from "./validate.js";
 import {
   defaultToleranceSeconds,
   meetingBaasSecretHeader,
@@ -42,21 +42,26 @@ export type ParseErrorCode =
   | "invalid_utf8"
   | "invalid_json"
   | "not_an_object"
+  | "envelope_mismatch"
   | "schema_mismatch";
 
 export interface ParseError {
-  /** Which step refused the delivery. Signature failures mean "not authentic": answer 401. */
-  stage: "signature" | "json" | "schema";
+  /**
+   * Which step refused the delivery. Signature failures mean "not authentic": answer 401. `envelope`: authentic, but
+   * not shaped like any delivery of this provider and channel (not an unknown event: a broken or misrouted one).
+   * `schema`: a known event that breaks its contract. Keep both (quarantine) and answer 2xx.
+   */
+  stage: "signature" | "json" | "envelope" | "schema";
   code: ParseErrorCode;
   message: string;
-  /** For `schema`: every violation with its JSON pointer. */
+  /** For `envelope` and `schema`: every violation with its JSON pointer. */
   issues?: SchemaIssue[];
-  /** For `schema`: what was detected, so the delivery can be quarantined with its identity. */
+  /** For `envelope` and `schema`: what was detected, so the delivery can be quarantined with its identity. */
   provider?: Provider;
   channel?: Channel;
   eventName?: string;
   deliveryKey?: string;
-  /** For `schema` and `json`: the parsed payload if there is one, for quarantine. */
+  /** For `envelope`, `schema` and `json`: the parsed payload if there is one, for quarantine. */
   payload?: unknown;
 }
 
@@ -132,6 +137,19 @@ export function deliveryKeyOf(
   return `${provider}:${channel}:${eventName ?? "unknown"}:${subjectOf(provider, payload)}:${digest}`;
 }
 
+function issueSummary(issues: readonly SchemaIssue[]): string {
+  const shown = issues
+    .slice(0, 3)
+    .map((issue) => `${issue.pointer} ${issue.message}`)
+    .join("; ");
+  return `${issues.length} place(s): ${shown}${issues.length > 3 ? "; …" : ""}`;
+}
+
+const channelNames: Record<Provider, Partial<Record<Channel, string>>> = {
+  cronofy: { callback: "Cronofy Meeting Agent callback" },
+  meetingbaas: { callback: "Meeting BaaS bot callback", webhook: "Meeting BaaS account webhook" },
+};
+
 function finish(
   provider: Provider,
   channel: Channel,
@@ -143,6 +161,27 @@ function finish(
   const payload = parsed.value;
   const detected = detectEvent(provider, payload, channel);
   const deliveryKey = deliveryKeyOf(provider, channel, detected.eventName, payload, bytes, svixId);
+  const identity = {
+    provider,
+    channel,
+    ...(detected.eventName === undefined ? {} : { eventName: detected.eventName }),
+    deliveryKey,
+    payload,
+  };
+  // The envelope first: only a well-formed delivery of this channel may be called an unknown (newer) event.
+  const envelope = validateEnvelope(provider, channel, payload);
+  if (!envelope.valid) {
+    return {
+      ok: false,
+      error: {
+        stage: "envelope",
+        code: "envelope_mismatch",
+        message: `The body is not a ${channelNames[provider][channel] ?? `${provider} ${channel}`}: its envelope breaks the contract in ${issueSummary(envelope.issues)}. Check that it was sent to the right endpoint.`,
+        issues: envelope.issues,
+        ...identity,
+      },
+    };
+  }
   if (!detected.schemaPath) {
     const event: UnknownEvent & DeliveryFacts = {
       provider,
@@ -151,7 +190,12 @@ function finish(
       eventName: detected.eventName,
       payload,
       deliveryKey,
-      drift: [],
+      drift: [
+        ...envelope.drift,
+        ...(detected.eventName === undefined
+          ? []
+          : [unknownEventIssue(provider, payload, detected.eventName)]),
+      ],
     };
     return { ok: true, event };
   }
@@ -162,16 +206,9 @@ function finish(
       error: {
         stage: "schema",
         code: "schema_mismatch",
-        message: `The ${detected.eventName} payload breaks the contract in ${outcome.issues.length} place(s): ${outcome.issues
-          .slice(0, 3)
-          .map((issue) => `${issue.pointer} ${issue.message}`)
-          .join("; ")}${outcome.issues.length > 3 ? "; …" : ""}`,
+        message: `The ${detected.eventName} payload breaks the contract in ${issueSummary(outcome.issues)}`,
         issues: outcome.issues,
-        provider,
-        channel,
-        ...(detected.eventName === undefined ? {} : { eventName: detected.eventName }),
-        deliveryKey,
-        payload,
+        ...identity,
       },
     };
   }

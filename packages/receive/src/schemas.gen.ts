@@ -5,6 +5,10 @@ import type { CompiledValidator } from "./validator-types.js";
 
 /** Schema path (relative to `specs/`) → its lenient and strict validators. */
 export const validators: Record<string, { lenient: CompiledValidator; strict: CompiledValidator }> = {
+  "cronofy/schemas/envelope/callback.json": {
+    lenient: generated.lenient_cronofy_schemas_envelope_callback as CompiledValidator,
+    strict: generated.strict_cronofy_schemas_envelope_callback as CompiledValidator,
+  },
   "cronofy/schemas/meeting_agent_activated.json": {
     lenient: generated.lenient_cronofy_schemas_meeting_agent_activated as CompiledValidator,
     strict: generated.strict_cronofy_schemas_meeting_agent_activated as CompiledValidator,
@@ -77,6 +81,14 @@ export const validators: Record<string, { lenient: CompiledValidator; strict: Co
     lenient: generated.lenient_meetingbaas_schemas_calendar_events_synced as CompiledValidator,
     strict: generated.strict_meetingbaas_schemas_calendar_events_synced as CompiledValidator,
   },
+  "meetingbaas/schemas/envelope/callback.json": {
+    lenient: generated.lenient_meetingbaas_schemas_envelope_callback as CompiledValidator,
+    strict: generated.strict_meetingbaas_schemas_envelope_callback as CompiledValidator,
+  },
+  "meetingbaas/schemas/envelope/webhook.json": {
+    lenient: generated.lenient_meetingbaas_schemas_envelope_webhook as CompiledValidator,
+    strict: generated.strict_meetingbaas_schemas_envelope_webhook as CompiledValidator,
+  },
 };
 
 /** Event name → schema path, per provider and channel, as the contracts declare them. */
@@ -100,5 +112,16 @@ export const eventSchemas = {
     "webhook/calendar.event_created": "meetingbaas/schemas/calendar.event_created.json",
     "webhook/calendar.event_updated": "meetingbaas/schemas/calendar.event_updated.json",
     "webhook/calendar.event_cancelled": "meetingbaas/schemas/calendar.event_cancelled.json",
+  },
+} as const;
+
+/** Provider → channel → the envelope schema every delivery on that channel must match. */
+export const envelopeSchemas = {
+  cronofy: {
+    callback: "cronofy/schemas/envelope/callback.json",
+  },
+  meetingbaas: {
+    callback: "meetingbaas/schemas/envelope/callback.json",
+    webhook: "meetingbaas/schemas/envelope/webhook.json",
   },
 } as const;

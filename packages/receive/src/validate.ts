@@ -1,7 +1,7 @@
 // Validation against the contracts with the validators generated ahead of time, and event detection.
 import { type SchemaIssue, schemaIssues, type ValidationError } from "@meeting-webhooks/specs/errors";
 import type { Channel, Provider } from "@meeting-webhooks/types";
-import { eventSchemas, validators } from "./schemas.gen.js";
+import { envelopeSchemas, eventSchemas, validators } from "./schemas.gen.js";
 
 export type { SchemaIssue };
 
@@ -21,6 +21,7 @@ function isObject(value: unknown): value is Json {
 
 const cronofySchemas = eventSchemas.cronofy as Readonly<Record<string, string>>;
 const meetingBaasSchemas = eventSchemas.meetingbaas as Readonly<Record<string, string>>;
+const envelopes = envelopeSchemas as Readonly<Record<Provider, Partial<Record<Channel, string>>>>;
 
 /**
  * Which event a payload is. Cronofy names it by the interaction in `notification.interactions` (the first one whose
@@ -100,29 +101,75 @@ function driftIssues(errors: readonly ValidationError[]): SchemaIssue[] {
   return [...unknownProperties, ...others];
 }
 
+/** The envelope schema of a provider's channel (path relative to `specs/`), if the contract has that channel. */
+export function envelopeSchemaOf(provider: Provider, channel: Channel): string | undefined {
+  return envelopes[provider][channel];
+}
+
+/**
+ * Checks what every delivery on a channel has in common (Meeting BaaS: `event`, `data`, `extra`; Cronofy:
+ * `notification.interactions`, `meeting_agent.sub` and `state`). Only a payload that passes may be called an unknown
+ * event; one that fails is not a delivery of this provider and channel at all.
+ */
+export function validateEnvelope(provider: Provider, channel: Channel, payload: unknown): ValidationOutcome {
+  const path = envelopeSchemaOf(provider, channel);
+  if (path === undefined) {
+    return {
+      valid: false,
+      issues: [
+        {
+          pointer: "/",
+          keyword: "channel",
+          message: `${provider} sends no ${channel} deliveries`,
+          expected: `one of the channels ${Object.keys(envelopes[provider]).join(", ")}`,
+        },
+      ],
+      drift: [],
+    };
+  }
+  return validateSchema(path, payload);
+}
+
+/** The drift item that says an event name inside a well-formed envelope is not in the contract yet. */
+export function unknownEventIssue(provider: Provider, payload: unknown, eventName: string): SchemaIssue {
+  let pointer = "/event";
+  if (provider === "cronofy") {
+    const interactions =
+      isObject(payload) && isObject(payload.notification) ? payload.notification.interactions : [];
+    const index = Array.isArray(interactions)
+      ? interactions.findIndex((i) => isObject(i) && i.type === eventName)
+      : -1;
+    pointer = `/notification/interactions/${Math.max(index, 0)}/type`;
+  }
+  return {
+    pointer,
+    keyword: "event",
+    message: `unknown event "${eventName}" (drift: accepted inside a well-formed envelope, not in the contract yet)`,
+    expected: "an event the contract describes",
+  };
+}
+
 export interface PayloadValidation extends ValidationOutcome, DetectedEvent {
   provider: Provider;
-  /** False when the payload names no event the contract knows; such a payload is not checked further. */
+  /** False when the payload names no event the contract knows; such a payload is checked against its envelope only. */
   known: boolean;
+  /** Which check refused the payload, when it is invalid: the channel's envelope, or the event's schema. */
+  stage?: "envelope" | "schema";
 }
 
 /** Detects the event of a parsed payload and validates it: what `meeting-webhooks validate` does. */
 export function validatePayload(provider: Provider, payload: unknown, channel?: Channel): PayloadValidation {
   const detected = detectEvent(provider, payload, channel);
-  if (!isObject(payload)) {
-    return {
-      provider,
-      ...detected,
-      known: false,
-      valid: false,
-      issues: [{ pointer: "/", keyword: "type", message: "must be object", expected: "object" }],
-      drift: [],
-    };
-  }
+  const envelope = validateEnvelope(provider, detected.channel, payload);
+  if (!envelope.valid) return { provider, ...detected, known: false, stage: "envelope", ...envelope };
   if (!detected.schemaPath) {
-    return { provider, ...detected, known: false, valid: true, issues: [], drift: [] };
+    const drift = [...envelope.drift];
+    if (detected.eventName !== undefined)
+      drift.push(unknownEventIssue(provider, payload, detected.eventName));
+    return { provider, ...detected, known: false, valid: true, issues: [], drift };
   }
-  return { provider, ...detected, known: true, ...validateSchema(detected.schemaPath, payload) };
+  const outcome = validateSchema(detected.schemaPath, payload);
+  return { provider, ...detected, known: true, ...outcome, ...(outcome.valid ? {} : { stage: "schema" }) };
 }
 
 /** The artifact formats behind the providers' download URLs. */

@@ -121,6 +121,7 @@ describe("forward compatibility", () => {
     const body = JSON.stringify({
       event: "bot.transcript_ready",
       data: { bot_id: "a74c56d8-df63-4770-9131-1de843b589f1" },
+      extra: null,
     });
     const result = mbWebhook(body);
     expect(result).toMatchObject({
@@ -129,7 +130,7 @@ describe("forward compatibility", () => {
     });
     const cronofyBody = JSON.stringify({
       notification: { type: "event_subscription", interactions: [{ type: "meeting_agent_paused" }] },
-      meeting_agent: { sub: "agt_1" },
+      meeting_agent: { sub: "agt_1", state: "paused" },
     });
     expect(cronofy(cronofyBody)).toMatchObject({
       ok: true,

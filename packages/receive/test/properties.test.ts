@@ -4,7 +4,12 @@ import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { parseCronofyDelivery, parseMeetingBaasDelivery, verifyStandardWebhook } from "../src/index.js";
+import {
+  parseCronofyDelivery,
+  parseMeetingBaasDelivery,
+  validateEnvelope,
+  verifyStandardWebhook,
+} from "../src/index.js";
 import {
   cronofySecret,
   cronofySignature,
@@ -116,18 +121,58 @@ describe("robustness", () => {
     );
   });
 
-  it("authentic random JSON never throws and is refused at the json or schema stage, or kept as unknown", () => {
+  it("authentic random JSON never throws, and is kept as an unknown event only inside a well-formed envelope", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
         const body = Buffer.from(JSON.stringify(value) ?? "null");
-        const cronofy = parse("cronofy", body, sign("cronofy", "callback", body));
-        const mb = parse("meetingbaas", body, sign("meetingbaas", "webhook", body));
-        for (const result of [cronofy, mb]) {
-          if (result.ok) expect(result.event.type).toBe("unknown");
-          else expect(["json", "schema"]).toContain(result.error.stage);
+        const results = [
+          ["cronofy", "callback", parse("cronofy", body, sign("cronofy", "callback", body))],
+          ["meetingbaas", "callback", parse("meetingbaas", body, sign("meetingbaas", "callback", body))],
+          ["meetingbaas", "webhook", parse("meetingbaas", body, sign("meetingbaas", "webhook", body))],
+        ] as const;
+        for (const [provider, channel, result] of results) {
+          const envelope = validateEnvelope(provider, channel, value);
+          if (result.ok) {
+            expect(result.event.type).toBe("unknown");
+            expect(envelope.valid).toBe(true);
+          } else if (result.error.stage === "json") {
+            expect(typeof value !== "object" || value === null || Array.isArray(value)).toBe(true);
+          } else {
+            expect(result.error.stage).toBe("envelope");
+            expect(envelope.valid).toBe(false);
+          }
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("random well-formed envelopes with new event names are kept as unknown events with the name as drift", () => {
+    const name = fc.stringMatching(/^[a-z]{1,8}\.[a-z_]{1,12}$/).filter((n) => !/^(bot|calendar)\./.test(n));
+    fc.assert(
+      fc.property(
+        name,
+        fc.dictionary(unknownKey, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+        (event, data) => {
+          const mb = Buffer.from(JSON.stringify({ event, data, extra: null }));
+          const cronofyBody = Buffer.from(
+            JSON.stringify({
+              notification: { type: "event_subscription", interactions: [{ type: event }] },
+              meeting_agent: { sub: "agt_0f1e2d3c", state: "created", ...data },
+            }),
+          );
+          for (const [provider, channel, body] of [
+            ["meetingbaas", "webhook", mb],
+            ["meetingbaas", "callback", mb],
+            ["cronofy", "callback", cronofyBody],
+          ] as const) {
+            const result = parse(provider, body, sign(provider, channel, body));
+            expect(result).toMatchObject({ ok: true, event: { type: "unknown", eventName: event, channel } });
+            if (result.ok) expect(result.event.drift.map((d) => d.keyword)).toContain("event");
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,15 +1,19 @@
 // `meeting-webhooks validate`: check a captured payload against the contract.
 
 import { parseArgs } from "node:util";
-import { type SchemaIssue, validatePayload } from "@meeting-webhooks/receive";
+import { envelopeSchemaOf, type SchemaIssue, validatePayload } from "@meeting-webhooks/receive";
 import type { Channel } from "@meeting-webhooks/types";
 import { helpOption, onePositional, parsing, providerOption } from "../args.js";
 import { type Io, readInput, UsageError } from "../io.js";
 
 export const validateHelp = `Usage: meeting-webhooks validate --provider <cronofy|meetingbaas> [options] <file|->
 
-Checks a webhook payload (JSON) against the contract. The event is detected from the payload: Cronofy by the
-interaction type in notification.interactions, Meeting BaaS by its "event" field.
+Checks a webhook payload (JSON) against the contract. First its envelope, what every delivery of the provider and
+channel has (Meeting BaaS: event, data and, for bot events, extra; Cronofy: notification.type,
+notification.interactions[].type, meeting_agent.sub and .state): a payload that fails it is invalid, whatever its
+event. Then the event, detected from the payload (Cronofy by the interaction type in notification.interactions,
+Meeting BaaS by its "event" field), against its schema. A new event name inside a well-formed envelope is valid and
+reported as drift.
 
 Options:
   --provider <name>    cronofy or meetingbaas (required)
@@ -75,9 +79,8 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   const result = validatePayload(provider, payload, channel as Channel | undefined);
-  const strictFailures = values.strict
-    ? [...result.drift, ...(result.known ? [] : [unknownEvent(result.eventName)])]
-    : [];
+  // An unknown event's name is already among its drift items (pointer at the name).
+  const strictFailures = values.strict ? result.drift : [];
   const ok = result.valid && strictFailures.length === 0;
   if (values.json) {
     io.stdout(
@@ -88,6 +91,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
         event: result.eventName ?? null,
         known: result.known,
         schema: result.schemaPath ?? null,
+        stage: result.stage ?? null,
         strict: Boolean(values.strict),
         valid: result.valid,
         ok,
@@ -99,16 +103,19 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   }
   const what = `${provider} ${result.channel} ${result.eventName ?? "(no event name)"}`;
   if (!result.valid) {
-    io.stderr(
-      `invalid: ${what}: ${result.issues.length} error(s) against ${result.schemaPath ?? "the contract"}`,
-    );
+    const against =
+      result.stage === "envelope"
+        ? `the ${provider} ${result.channel} envelope (${envelopeSchemaOf(provider, result.channel) ?? "none"}): not a ${provider} ${result.channel} delivery at all; check --provider and --channel`
+        : result.schemaPath;
+    io.stderr(`invalid: ${what}: ${result.issues.length} error(s) against ${against}`);
     io.stderr(result.issues.map(issueLine).join("\n"));
     return 1;
   }
   if (!result.known) {
-    const line = `${values.strict ? "invalid" : "valid"}: ${what} is not an event the contract knows; nothing was checked`;
+    const line = `${values.strict ? "invalid" : "valid"}: ${what} is a well-formed ${provider} ${result.channel} delivery of an event the contract does not know yet; only its envelope was checked`;
     if (values.strict) io.stderr(`${line} (--strict)`);
     else io.stdout(line);
+    io[values.strict ? "stderr" : "stdout"](result.drift.map(issueLine).join("\n"));
     return values.strict ? 1 : 0;
   }
   if (strictFailures.length > 0) {
@@ -126,13 +133,4 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     io.stdout(result.drift.map(issueLine).join("\n"));
   }
   return 0;
-}
-
-function unknownEvent(eventName: string | undefined): SchemaIssue {
-  return {
-    pointer: "/",
-    keyword: "event",
-    message: `unknown event ${JSON.stringify(eventName ?? null)}`,
-    expected: "an event the contract declares",
-  };
 }

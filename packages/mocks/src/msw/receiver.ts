@@ -43,7 +43,8 @@ export interface ReceiverMock {
   fail(failure: Failure): HttpHandler[];
 }
 
-const statusOf = { signature: 401, json: 400, schema: 422 } as const;
+/** A contract check answers what it found; a misshapen envelope breaks the contract as much as a misshapen event. */
+const statusOf = { signature: 401, json: 400, envelope: 422, schema: 422 } as const;
 
 export function createReceiverHandlers(options: ReceiverMockOptions): ReceiverMock {
   const received: ReceivedDelivery[] = [];
@@ -92,7 +93,9 @@ export function createReceiverHandlers(options: ReceiverMockOptions): ReceiverMo
             ? "Not authentic"
             : error.stage === "json"
               ? "Not JSON"
-              : "Breaks the contract",
+              : error.stage === "envelope"
+                ? "Not a delivery of this provider"
+                : "Breaks the contract",
         status: delivery.status,
         detail: error.message,
         code: error.code,
