@@ -1,27 +1,22 @@
 // The receiver's HTTP surface (specs/receiver/openapi.yaml): webhook endpoints that verify, validate and store
-// before answering, the read API, the dashboard and the docs site.
+// before answering, the read API, the dashboard and the docs site; and, by role, the worker that processes.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "./config.js";
 import { renderDashboard, renderMeetingPage } from "./dashboard.js";
-import {
-  type Db,
-  DeliveryWriter,
-  type NewDelivery,
-  openDatabase,
-  openProcessingConnection,
-  sql,
-} from "./db.js";
-import { type FetchLike, Processor } from "./processor.js";
-import { getMeeting, listDeliveries, listMeetings, rejectionCounts } from "./queries.js";
+import { Downloader, type FetchLike } from "./downloads.js";
+import { OperationsRecorder } from "./operations.js";
+import { subjectOf } from "./providers/index.js";
+import { Scheduler } from "./scheduler.js";
+import { type NewDelivery, openStorage, type Storage } from "./storage/index.js";
 
 export interface Receiver {
   app: FastifyInstance;
-  db: Db;
-  writer: DeliveryWriter;
-  processor: Processor;
+  storage: Storage;
+  /** The worker (started unless the role is `ingest` or processing is off). */
+  processor: Scheduler;
   close(): Promise<void>;
 }
 
@@ -54,15 +49,39 @@ const statusTitles: Record<number, string> = {
   404: "Not found",
   413: "Body too large",
   415: "Unsupported media type",
+  503: "Database unavailable",
 };
 
-export function buildReceiver(config: Config, options: ReceiverOptions = {}): Receiver {
-  const db = openDatabase(config.databasePath);
-  const writer = new DeliveryWriter(db);
+/** Seconds a sender should wait after a 503 before it retries. */
+const retryAfterSeconds = 5;
+
+function unavailable(reply: FastifyReply, detail: string) {
+  reply.header("retry-after", String(retryAfterSeconds));
+  return problem(reply, 503, "storage_unavailable", statusTitles[503] as string, detail);
+}
+
+export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
   const log = options.log ?? (() => {});
-  const processingDb = openProcessingConnection(config.databasePath, db);
-  const processor = new Processor(processingDb, config, options.fetch, log);
-  writer.onCommit = () => processor.notify();
+  const storage = await openStorage(config, log);
+  const serves = config.role !== "worker";
+  const processes = config.role !== "ingest";
+  const ingestOps = serves ? new OperationsRecorder(storage, config.processName, "ingest") : undefined;
+  const workerOps = processes ? new OperationsRecorder(storage, config.processName, "worker") : undefined;
+  let processor: Scheduler | undefined;
+  const downloader = new Downloader(storage, config, options.fetch, log, (ms) => processor?.wakeAfter(ms));
+  processor = new Scheduler(
+    storage,
+    downloader,
+    {
+      worker: config.processName,
+      cronofyApiKey: config.cronofyApiKey,
+      batchSize: config.batchSize,
+      leaseMs: config.leaseMs,
+      pollMs: 1000,
+    },
+    workerOps,
+    log,
+  );
   const app = Fastify({ logger: config.logRequests, bodyLimit: config.bodyLimit });
 
   // Webhook bodies stay raw bytes: signatures are over the bytes as received.
@@ -82,6 +101,8 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
           : status === 500
             ? "internal_error"
             : "bad_request";
+    if ((error as { code?: string }).code === "storage_unavailable")
+      return unavailable(reply, "The database does not answer; retry later.");
     if (status === 500) log(`internal error: ${error.message}`);
     return problem(
       reply,
@@ -109,11 +130,13 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
     const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
     const result = parse(body);
     if (!result.ok && result.error.stage === "signature") {
-      writer.reject(result.error.code);
+      storage.countRejection(result.error.code);
+      ingestOps?.count("rejected");
       return problem(reply, 401, result.error.code, statusTitles[401] as string, result.error.message);
     }
     if (!result.ok && result.error.stage === "json") {
-      writer.reject(result.error.code);
+      storage.countRejection(result.error.code);
+      ingestOps?.count("rejected");
       return problem(reply, 400, result.error.code, statusTitles[400] as string, result.error.message);
     }
     const headers: Record<string, string> = {};
@@ -130,6 +153,7 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
         channel: event.channel,
         event: event.type === "unknown" ? (event.eventName ?? null) : event.type,
         status: event.type === "unknown" ? "unknown" : "pending",
+        subject: subjectOf(event),
         headers,
         body,
         drift: event.drift,
@@ -142,147 +166,163 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
         channel: error.channel ?? "callback",
         event: error.eventName ?? null,
         status: "quarantined",
+        subject: null,
         headers,
         body,
         errors: error.issues,
       };
     }
-    const stored = await writer.store(delivery);
+    let stored: Awaited<ReturnType<Storage["storeDelivery"]>>;
+    try {
+      stored = await storage.storeDelivery(delivery);
+    } catch (error) {
+      ingestOps?.count("unavailable");
+      log(`storing a delivery failed: ${(error as Error).message}`);
+      return unavailable(reply, "The delivery was not stored: the database does not answer. Retry later.");
+    }
     const status = stored.duplicate
       ? "duplicate"
       : delivery.status === "pending"
         ? "accepted"
         : delivery.status;
+    ingestOps?.count(status);
     return reply.code(202).send({ status, deliveryKey: delivery.deliveryKey, deliveryId: stored.id });
   }
 
-  app.post("/webhooks/cronofy", (request, reply) =>
-    ingest(request, reply, (body) =>
-      parseCronofyDelivery({ body, headers: request.headers, secrets: config.cronofySecrets }),
-    ),
-  );
-  const meetingBaas = (request: FastifyRequest, reply: FastifyReply) =>
-    ingest(request, reply, (body) =>
-      parseMeetingBaasDelivery({
-        body,
-        headers: request.headers,
-        callbackSecrets: config.meetingBaasCallbackSecrets,
-        webhookSecrets: config.meetingBaasWebhookSecrets,
-        toleranceSeconds: config.toleranceSeconds,
-      }),
+  app.get("/livez", async () => ({ status: "ok" }));
+  app.get("/healthz", async (_request, reply) => {
+    try {
+      return { status: "ok", pending: await storage.pendingCount() };
+    } catch {
+      return unavailable(reply, "The database does not answer.");
+    }
+  });
+  if (serves) routes();
+
+  function routes() {
+    app.post("/webhooks/cronofy", (request, reply) =>
+      ingest(request, reply, (body) =>
+        parseCronofyDelivery({ body, headers: request.headers, secrets: config.cronofySecrets }),
+      ),
     );
-  app.post("/webhooks/meetingbaas/callback", meetingBaas);
-  app.put("/webhooks/meetingbaas/callback", meetingBaas);
-  app.post("/webhooks/meetingbaas", meetingBaas);
-
-  const limitOf = (raw: unknown) => {
-    if (raw === undefined) return 50;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 500)
-      throw Object.assign(new Error("limit must be an integer from 1 to 500"), { statusCode: 400 });
-    return n;
-  };
-  const enumOf = (name: string, raw: unknown, allowed: string[]) => {
-    if (raw === undefined) return undefined;
-    if (typeof raw !== "string" || !allowed.includes(raw)) {
-      throw Object.assign(new Error(`${name} must be one of ${allowed.join(", ")}`), { statusCode: 400 });
-    }
-    return raw;
-  };
-
-  app.get("/api/meetings", async (request) => {
-    const q = request.query as Record<string, unknown>;
-    return {
-      meetings: listMeetings(db, {
-        provider: enumOf("provider", q.provider, ["cronofy", "meetingbaas"]),
-        status: typeof q.status === "string" ? q.status : undefined,
-        limit: limitOf(q.limit),
-      }),
-    };
-  });
-  app.get("/api/meetings/:id", async (request, reply) => {
-    const id = Number((request.params as { id: string }).id);
-    if (!Number.isInteger(id) || id < 1)
-      return problem(reply, 400, "bad_request", "Bad request", "id must be a positive integer");
-    const meeting = getMeeting(db, id);
-    return meeting ?? problem(reply, 404, "not_found", "Not found", `No meeting ${id}`);
-  });
-  app.get("/api/deliveries", async (request) => {
-    writer.flush(); // counters of refused requests are committed lazily; show them current
-    const q = request.query as Record<string, unknown>;
-    const before = q.before === undefined ? undefined : Number(q.before);
-    if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
-      throw Object.assign(new Error("before must be a positive integer"), { statusCode: 400 });
-    }
-    return {
-      deliveries: listDeliveries(db, {
-        status: enumOf("status", q.status, ["pending", "processed", "quarantined", "unknown", "failed"]),
-        provider: enumOf("provider", q.provider, ["cronofy", "meetingbaas"]),
-        event: typeof q.event === "string" ? q.event : undefined,
-        before,
-        limit: limitOf(q.limit),
-      }),
-      rejected: rejectionCounts(db),
-    };
-  });
-  app.get("/healthz", async () => {
-    const row = sql(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get() as {
-      n: number;
-    };
-    return { status: "ok", pending: row.n };
-  });
-
-  app.get("/", async (_request, reply) =>
-    reply.type("text/html; charset=utf-8").send(renderDashboard(db, docsAvailable())),
-  );
-  app.get("/meetings/:id", async (request, reply) => {
-    const html = renderMeetingPage(db, Number((request.params as { id: string }).id));
-    return html
-      ? reply.type("text/html; charset=utf-8").send(html)
-      : problem(reply, 404, "not_found", "Not found", "No such meeting");
-  });
-
-  // The docs site (npm run docs), when built.
-  const docsRoot = resolve(config.docsDir);
-  const docsAvailable = () => existsSync(join(docsRoot, "index.html"));
-  const types: Record<string, string> = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-  };
-  app.get("/docs", async (_request, reply) => reply.redirect("/docs/"));
-  app.get("/docs/*", async (request, reply) => {
-    const rest = decodeURIComponent((request.params as { "*": string })["*"] || "index.html");
-    const file = normalize(join(docsRoot, rest));
-    if (!file.startsWith(docsRoot) || !existsSync(file)) {
-      return problem(
-        reply,
-        404,
-        "not_found",
-        "Not found",
-        docsAvailable() ? `No docs page ${rest}` : "The docs site is not built: run `npm run docs`.",
+    const meetingBaas = (request: FastifyRequest, reply: FastifyReply) =>
+      ingest(request, reply, (body) =>
+        parseMeetingBaasDelivery({
+          body,
+          headers: request.headers,
+          callbackSecrets: config.meetingBaasCallbackSecrets,
+          webhookSecrets: config.meetingBaasWebhookSecrets,
+          toleranceSeconds: config.toleranceSeconds,
+        }),
       );
-    }
-    const target = statSync(file).isDirectory() ? join(file, "index.html") : file;
-    return reply.type(types[extname(target)] ?? "application/octet-stream").send(readFileSync(target));
-  });
+    app.post("/webhooks/meetingbaas/callback", meetingBaas);
+    app.put("/webhooks/meetingbaas/callback", meetingBaas);
+    app.post("/webhooks/meetingbaas", meetingBaas);
 
-  if (options.process !== false && process.env.RECEIVER_PROCESSING !== "off") processor.start();
+    const limitOf = (raw: unknown) => {
+      if (raw === undefined) return 50;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1 || n > 500)
+        throw Object.assign(new Error("limit must be an integer from 1 to 500"), { statusCode: 400 });
+      return n;
+    };
+    const enumOf = (name: string, raw: unknown, allowed: string[]) => {
+      if (raw === undefined) return undefined;
+      if (typeof raw !== "string" || !allowed.includes(raw)) {
+        throw Object.assign(new Error(`${name} must be one of ${allowed.join(", ")}`), { statusCode: 400 });
+      }
+      return raw;
+    };
+
+    app.get("/api/meetings", async (request) => {
+      const q = request.query as Record<string, unknown>;
+      return {
+        meetings: await storage.listMeetings({
+          provider: enumOf("provider", q.provider, ["cronofy", "meetingbaas"]),
+          status: typeof q.status === "string" ? q.status : undefined,
+          limit: limitOf(q.limit),
+        }),
+      };
+    });
+    app.get("/api/meetings/:id", async (request, reply) => {
+      const id = Number((request.params as { id: string }).id);
+      if (!Number.isInteger(id) || id < 1)
+        return problem(reply, 400, "bad_request", "Bad request", "id must be a positive integer");
+      const meeting = await storage.getMeeting(id);
+      return meeting ?? problem(reply, 404, "not_found", "Not found", `No meeting ${id}`);
+    });
+    app.get("/api/deliveries", async (request) => {
+      const q = request.query as Record<string, unknown>;
+      const before = q.before === undefined ? undefined : Number(q.before);
+      if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
+        throw Object.assign(new Error("before must be a positive integer"), { statusCode: 400 });
+      }
+      return {
+        deliveries: await storage.listDeliveries({
+          status: enumOf("status", q.status, ["pending", "processed", "quarantined", "unknown", "failed"]),
+          provider: enumOf("provider", q.provider, ["cronofy", "meetingbaas"]),
+          event: typeof q.event === "string" ? q.event : undefined,
+          before,
+          limit: limitOf(q.limit),
+        }),
+        rejected: await storage.rejectionCounts(),
+      };
+    });
+
+    app.get("/", async (_request, reply) =>
+      reply.type("text/html; charset=utf-8").send(await renderDashboard(storage, docsAvailable())),
+    );
+    app.get("/meetings/:id", async (request, reply) => {
+      const html = await renderMeetingPage(storage, Number((request.params as { id: string }).id));
+      return html
+        ? reply.type("text/html; charset=utf-8").send(html)
+        : problem(reply, 404, "not_found", "Not found", "No such meeting");
+    });
+
+    // The docs site (npm run docs), when built.
+    const docsRoot = resolve(config.docsDir);
+    const docsAvailable = () => existsSync(join(docsRoot, "index.html"));
+    const types: Record<string, string> = {
+      ".html": "text/html; charset=utf-8",
+      ".js": "text/javascript; charset=utf-8",
+      ".css": "text/css; charset=utf-8",
+      ".json": "application/json",
+      ".svg": "image/svg+xml",
+      ".png": "image/png",
+    };
+    app.get("/docs", async (_request, reply) => reply.redirect("/docs/"));
+    app.get("/docs/*", async (request, reply) => {
+      const rest = decodeURIComponent((request.params as { "*": string })["*"] || "index.html");
+      const file = normalize(join(docsRoot, rest));
+      if (!file.startsWith(docsRoot) || !existsSync(file)) {
+        return problem(
+          reply,
+          404,
+          "not_found",
+          "Not found",
+          docsAvailable() ? `No docs page ${rest}` : "The docs site is not built: run `npm run docs`.",
+        );
+      }
+      const target = statSync(file).isDirectory() ? join(file, "index.html") : file;
+      return reply.type(types[extname(target)] ?? "application/octet-stream").send(readFileSync(target));
+    });
+  }
+
+  if (processes && options.process !== false && process.env.RECEIVER_PROCESSING !== "off") processor.start();
+  ingestOps?.start();
+  workerOps?.start();
+  const scheduler = processor;
 
   return {
     app,
-    db,
-    writer,
-    processor,
+    storage,
+    processor: scheduler,
     async close() {
       await app.close();
-      await processor.stop();
-      writer.flush();
-      if (processingDb !== db) processingDb.close();
-      db.close();
+      await scheduler.stop();
+      await ingestOps?.stop();
+      await workerOps?.stop();
+      await storage.close();
     },
   };
 }

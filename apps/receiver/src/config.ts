@@ -1,13 +1,30 @@
 // Configuration from environment variables, with defaults that work with zero configuration: without secrets the
 // receiver runs in development mode with the well-known development secrets of @meeting-webhooks/mocks.
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { devSecrets } from "@meeting-webhooks/mocks";
+
+export type Role = "all" | "ingest" | "worker";
 
 export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** `postgres://…`: PostgreSQL instead of SQLite at `databasePath`. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema for the receiver's tables (default `public`). */
+  databaseSchema: string;
+  /** At most this many PostgreSQL connections per process. */
+  databasePoolSize: number;
+  /** `all` (default): ingest and process; `ingest`: webhooks, read API, dashboard; `worker`: processing only. */
+  role: Role;
+  /** This process's name in claims and the operations view (`host:pid` by default). */
+  processName: string;
+  /** How long a worker holds claimed deliveries before another may take them over. */
+  leaseMs: number;
+  /** Deliveries per processing transaction. */
+  batchSize: number;
   cronofySecrets: string[];
   meetingBaasCallbackSecrets: string[];
   meetingBaasWebhookSecrets: string[];
@@ -69,11 +86,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       );
     }
   }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError("DATABASE_URL must be a postgres:// URL (or unset for SQLite at DATABASE_PATH)");
+  const role = (env.RECEIVER_ROLE || "all") as Role;
+  if (!["all", "ingest", "worker"].includes(role))
+    throw new ConfigError(
+      `RECEIVER_ROLE must be all, ingest or worker, got ${JSON.stringify(env.RECEIVER_ROLE)}`,
+    );
+  if (role !== "all" && !databaseUrl)
+    throw new ConfigError(
+      `RECEIVER_ROLE=${role} needs DATABASE_URL: SQLite serves one process, which does everything`,
+    );
+  const databaseSchema = env.DATABASE_SCHEMA || "public";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
+    throw new ConfigError("DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)");
   const docsDefault = fileURLToPath(new URL("../../docs/dist", import.meta.url));
   return {
     port: integer(env, "PORT", 3000),
     host: env.HOST || "127.0.0.1",
     databasePath,
+    databaseUrl,
+    databaseSchema,
+    databasePoolSize: integer(env, "DATABASE_POOL_SIZE", 10, 1),
+    role,
+    processName: env.RECEIVER_NAME || `${hostname()}:${process.pid}`,
+    leaseMs: integer(env, "PROCESSING_LEASE_MS", 30_000, 100),
+    batchSize: integer(env, "PROCESSING_BATCH_SIZE", 200, 1),
     cronofySecrets,
     meetingBaasCallbackSecrets,
     meetingBaasWebhookSecrets,

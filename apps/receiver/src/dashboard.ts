@@ -1,8 +1,7 @@
 /* biome-ignore-all lint/suspicious/noExplicitAny: the meeting is the JSON the API serves, read as such */
 // The dashboard: server-rendered HTML, no script, no external asset. Meetings with status, provider, duration,
 // timeline and transcript; the deliveries log with quarantined and unknown ones.
-import type { Db } from "./db.js";
-import { getMeeting, listDeliveries, listMeetings, rejectionCounts } from "./queries.js";
+import type { Storage } from "./storage/index.js";
 
 const escapes: Record<string, string> = {
   "&": "&amp;",
@@ -38,10 +37,10 @@ function badge(status: unknown): string {
   return `<span class="status ${escapeHtml(status)}">${escapeHtml(status)}</span>`;
 }
 
-export function renderDashboard(db: Db, docs: boolean): string {
-  const meetings = listMeetings(db, { limit: 100 });
-  const deliveries = listDeliveries(db, { limit: 100 });
-  const rejected = rejectionCounts(db);
+export async function renderDashboard(storage: Storage, docs: boolean): Promise<string> {
+  const meetings = await storage.listMeetings({ limit: 100 });
+  const deliveries = await storage.listDeliveries({ limit: 100 });
+  const rejected = await storage.rejectionCounts();
   const meetingRows = meetings
     .map(
       (
@@ -77,9 +76,9 @@ ${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><
   );
 }
 
-export function renderMeetingPage(db: Db, id: number): string | undefined {
+export async function renderMeetingPage(storage: Storage, id: number): Promise<string | undefined> {
   if (!Number.isInteger(id) || id < 1) return undefined;
-  const m = getMeeting(db, id) as Record<string, any> | undefined;
+  const m = (await storage.getMeeting(id)) as Record<string, any> | undefined;
   if (!m) return undefined;
   const timeline = (m.timeline as any[])
     .map(

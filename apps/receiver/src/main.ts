@@ -24,10 +24,13 @@ if (process.env.MOCK_PROVIDERS === "msw") {
   config.cronofyApiKey ??= "dev-cronofy-api-key";
   log("MOCK_PROVIDERS=msw: provider downloads are answered by the MSW mocks in-process");
 }
-const receiver = buildReceiver(config, { log });
+const receiver = await buildReceiver(config, { log });
 const url = await receiver.app.listen({ port: config.port, host: config.host });
-log(`listening on ${url} (database ${config.databasePath}, WAL, synchronous=FULL, group commit)`);
-log(`dashboard ${url}/  ·  API ${url}/api/meetings  ·  docs ${url}/docs/`);
+const database = config.databaseUrl
+  ? `PostgreSQL schema ${config.databaseSchema}, synchronous_commit=on, group commit`
+  : `SQLite ${config.databasePath}, WAL, synchronous=FULL, group commit`;
+log(`${config.role} ${config.processName} listening on ${url} (${database})`);
+if (config.role !== "worker") log(`dashboard ${url}/  ·  API ${url}/api/meetings  ·  docs ${url}/docs/`);
 if (config.development) {
   log(
     "DEVELOPMENT MODE: no secrets configured, using the well-known development secrets (never in production):",

@@ -27,7 +27,7 @@ const providerMocks = setupServer(...createProviderMocks().handlers);
 
 beforeAll(async () => {
   providerMocks.listen({ onUnhandledRequest: "bypass" });
-  receiver = startReceiver({ cronofyApiKey: "contract-test-key" });
+  receiver = await startReceiver({ cronofyApiKey: "contract-test-key" });
   const upstream = await receiver.app.listen({ port: 0, host: "127.0.0.1" });
   const dir = mkdtempSync(join(tmpdir(), "receiver-contract-"));
   const document = join(dir, "receiver-openapi.json");

@@ -23,7 +23,7 @@ beforeAll(async () => {
           { status: 302 },
         )
       : Response.json(transcript);
-  receiver = startReceiver({ cronofyApiKey: "key" }, { fetch: providerFetch });
+  receiver = await startReceiver({ cronofyApiKey: "key" }, { fetch: providerFetch });
   url = await receiver.app.listen({ port: 0, host: "127.0.0.1" });
   for (const file of ["meeting_agent_activated.json", "meeting_agent_complete.json"]) {
     const request = cronofyRequest(example(`cronofy/examples/${file}`));

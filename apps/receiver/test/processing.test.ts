@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { cronofy, meetingbaas } from "@meeting-webhooks/mocks";
 import { createProviderMocks } from "@meeting-webhooks/mocks/msw";
 import { setupServer } from "msw/node";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
-import type { FetchLike } from "../src/processor.js";
+import type { FetchLike } from "../src/downloads.js";
 import {
   callbackRequest,
   cronofyRequest,
@@ -16,275 +16,288 @@ import {
   inject,
   type SignedRequest,
   startReceiver,
+  testEngines,
+  useEngine,
   webhookRequest,
 } from "./support.js";
 
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
-});
+const engines = await testEngines();
 
-/** A provider stand-in for the retry and failure paths: answers by URL, counts calls. */
-function stubFetch(routes: Record<string, () => Response>): FetchLike & { calls: string[] } {
-  const calls: string[] = [];
-  const fn = (async (input: string) => {
-    calls.push(input);
-    const key = Object.keys(routes).find((prefix) => input.startsWith(prefix));
-    if (!key) throw new TypeError(`fetch failed: no route for ${input}`);
-    return (routes[key] as () => Response)();
-  }) as FetchLike & { calls: string[] };
-  fn.calls = calls;
-  return fn;
-}
+describe.each(engines)("on %s", (engine) => {
+  beforeAll(() => useEngine(engine));
 
-async function send(r: Receiver, request: SignedRequest) {
-  expect((await inject(r, request)).status).toBe(202);
-}
-
-async function meetings(r: Receiver, query = "") {
-  return (await r.app.inject({ method: "GET", url: `/api/meetings${query}` })).json().meetings;
-}
-
-async function meeting(r: Receiver, id: number) {
-  return (await r.app.inject({ method: "GET", url: `/api/meetings/${id}` })).json();
-}
-
-describe("Meeting BaaS", () => {
-  it("status changes, completion, participants, artifacts and the transcript in the neutral shape", async () => {
-    const transcription = example("meetingbaas/examples/artifacts/transcription.json");
-    const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => Response.json(transcription) });
-    receiver = startReceiver({}, { fetch });
-    const completed = example("meetingbaas/examples/bot.completed.json");
-    const status = example("meetingbaas/examples/bot.status_change--in-call-recording.json");
-    status.data.bot_id = completed.data.bot_id;
-    await send(receiver, webhookRequest(completed));
-    // Out of order: the recording status arrives after the completion and must not reopen the meeting.
-    await send(receiver, webhookRequest(status));
-    await receiver.processor.drain();
-    const [summary] = await meetings(receiver, "?provider=meetingbaas");
-    expect(summary).toMatchObject({
-      provider: "meetingbaas",
-      externalId: completed.data.bot_id,
-      status: "completed",
-      durationSeconds: completed.data.duration_seconds,
-    });
-    const detail = await meeting(receiver, summary.id);
-    expect(detail.timeline.map((t: { status: string }) => t.status)).toEqual(["recording", "completed"]);
-    expect(detail.participants.map((p: { name: string }) => p.name)).toContain("Priya Raman");
-    expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
-      state: "downloaded",
-    });
-    expect(detail.transcript.length).toBe(transcription.result.utterances.length);
-    expect(detail.transcript[0]).toEqual({
-      speaker: transcription.result.utterances[0].speaker,
-      start: transcription.result.utterances[0].start,
-      end: transcription.result.utterances[0].end,
-      text: transcription.result.utterances[0].text,
-    });
+  let receiver: Receiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
   });
 
-  it("a 403 on a signed URL marks the artifact expired and the meeting as needing retry-callback", async () => {
-    const fetch = stubFetch({
-      "https://meeting-baas-prod.s3": () =>
-        new Response("<Error><Code>AccessDenied</Code></Error>", { status: 403 }),
-    });
-    receiver = startReceiver({}, { fetch });
-    await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
-    await receiver.processor.drain();
-    const detail = await meeting(receiver, (await meetings(receiver))[0].id);
-    expect(detail.needsRetryCallback).toBe(true);
-    expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
-      state: "expired",
-    });
-    expect(fetch.calls).toHaveLength(1);
-  });
+  /** A provider stand-in for the retry and failure paths: answers by URL, counts calls. */
+  function stubFetch(routes: Record<string, () => Response>): FetchLike & { calls: string[] } {
+    const calls: string[] = [];
+    const fn = (async (input: string) => {
+      calls.push(input);
+      const key = Object.keys(routes).find((prefix) => input.startsWith(prefix));
+      if (!key) throw new TypeError(`fetch failed: no route for ${input}`);
+      return (routes[key] as () => Response)();
+    }) as FetchLike & { calls: string[] };
+    fn.calls = calls;
+    return fn;
+  }
 
-  it("downloads retry with backoff and give up after the configured attempts", async () => {
-    const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => new Response("busy", { status: 503 }) });
-    receiver = startReceiver({ downloadAttempts: 3, downloadRetryBaseMs: 1 }, { fetch });
-    await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
-    for (let i = 0; i < 20 && fetch.calls.length < 3; i++) {
+  async function send(r: Receiver, request: SignedRequest) {
+    expect((await inject(r, request)).status).toBe(202);
+  }
+
+  async function meetings(r: Receiver, query = "") {
+    return (await r.app.inject({ method: "GET", url: `/api/meetings${query}` })).json().meetings;
+  }
+
+  async function meeting(r: Receiver, id: number) {
+    return (await r.app.inject({ method: "GET", url: `/api/meetings/${id}` })).json();
+  }
+
+  describe("Meeting BaaS", () => {
+    it("status changes, completion, participants, artifacts and the transcript in the neutral shape", async () => {
+      const transcription = example("meetingbaas/examples/artifacts/transcription.json");
+      const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => Response.json(transcription) });
+      receiver = await startReceiver({}, { fetch });
+      const completed = example("meetingbaas/examples/bot.completed.json");
+      const status = example("meetingbaas/examples/bot.status_change--in-call-recording.json");
+      status.data.bot_id = completed.data.bot_id;
+      await send(receiver, webhookRequest(completed));
+      // Out of order: the recording status arrives after the completion and must not reopen the meeting.
+      await send(receiver, webhookRequest(status));
       await receiver.processor.drain();
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const detail = await meeting(receiver, (await meetings(receiver))[0].id);
-    expect(fetch.calls).toHaveLength(3);
-    expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
-      state: "failed",
-      error: "download answered 503",
+      const [summary] = await meetings(receiver, "?provider=meetingbaas");
+      expect(summary).toMatchObject({
+        provider: "meetingbaas",
+        externalId: completed.data.bot_id,
+        status: "completed",
+        durationSeconds: completed.data.duration_seconds,
+      });
+      const detail = await meeting(receiver, summary.id);
+      expect(detail.timeline.map((t: { status: string }) => t.status)).toEqual(["recording", "completed"]);
+      expect(detail.participants.map((p: { name: string }) => p.name)).toContain("Priya Raman");
+      expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
+        state: "downloaded",
+      });
+      expect(detail.transcript.length).toBe(transcription.result.utterances.length);
+      expect(detail.transcript[0]).toEqual({
+        speaker: transcription.result.utterances[0].speaker,
+        start: transcription.result.utterances[0].start,
+        end: transcription.result.utterances[0].end,
+        text: transcription.result.utterances[0].text,
+      });
     });
-  });
 
-  it("a failed bot records the reason; calendar events give bot meetings their title", async () => {
-    receiver = startReceiver({}, { fetch: stubFetch({}) });
-    const calendar = example("meetingbaas/examples/calendar.event_created.json");
-    const failed = example("meetingbaas/examples/bot.failed.json");
-    failed.data.event_id = calendar.data.instances[0].event_id;
-    await send(receiver, webhookRequest(calendar));
-    await receiver.processor.drain();
-    await send(receiver, webhookRequest(failed));
-    await receiver.processor.drain();
-    const [m] = await meetings(receiver, "?status=failed");
-    expect(m).toMatchObject({
-      status: "failed",
-      title: calendar.data.instances[0].title,
-      failureReason: expect.stringMatching(/^BOT_NOT_ACCEPTED/),
-    });
-  });
-});
-
-describe("Cronofy", () => {
-  it("activated then complete; the transcript through the resource URL with the API key (302 then download)", async () => {
-    const transcript = example("cronofy/examples/transcript.json");
-    const authorization: (string | null)[] = [];
-    const fetch = stubFetch({
-      "https://api.cronofy.com/v1/meeting_agents/": () =>
-        Response.json(
-          { resource: { download_url: "https://downloads.cronofy.test/t.json?sig=1" } },
-          { status: 302, headers: { location: "https://downloads.cronofy.test/t.json?sig=1" } },
-        ),
-      "https://downloads.cronofy.test/": () => Response.json(transcript),
-    });
-    const withAuth: FetchLike = (input, init) => {
-      authorization.push(new Headers(init?.headers).get("authorization"));
-      return fetch(input, init);
-    };
-    receiver = startReceiver({ cronofyApiKey: "cronofy-api-key" }, { fetch: withAuth });
-    await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_activated.json")));
-    await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
-    await receiver.processor.drain();
-    const [m] = await meetings(receiver, "?provider=cronofy");
-    expect(m).toMatchObject({
-      status: "completed",
-      title: "Product sync: Q1 roadmap",
-      platform: "zoom",
-      durationSeconds: 2614,
-    });
-    const detail = await meeting(receiver, m.id);
-    expect(detail.transcript[0].text).toBe(
-      transcript.transcript.paragraphs[0].sentences.map((s: { text: string }) => s.text).join(" "),
-    );
-    expect(authorization[0]).toBe("Bearer cronofy-api-key");
-    expect(detail.artifacts.map((a: { kind: string }) => a.kind).sort()).toEqual([
-      "audio",
-      "dashboard",
-      "transcript",
-      "video",
-    ]);
-  });
-
-  it("without an API key the transcript is linked, not fetched, and says why", async () => {
-    const fetch = stubFetch({});
-    receiver = startReceiver({ cronofyApiKey: undefined }, { fetch });
-    await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
-    await receiver.processor.drain();
-    const detail = await meeting(receiver, (await meetings(receiver))[0].id);
-    expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
-      state: "available",
-      error: expect.stringMatching(/CRONOFY_API_KEY/),
-    });
-    expect(fetch.calls).toHaveLength(0);
-  });
-
-  it("a failure keeps its subtype, unknown ones included", async () => {
-    receiver = startReceiver({}, { fetch: stubFetch({}) });
-    await send(
-      receiver,
-      cronofyRequest(example("cronofy/examples/meeting_agent_failed--unknown-subtype.json")),
-    );
-    await receiver.processor.drain();
-    expect((await meetings(receiver))[0]).toMatchObject({
-      status: "failed",
-      failureReason: "recording_consent_declined",
-    });
-  });
-});
-
-describe("with the MSW provider mocks generated from the contracts", () => {
-  it("downloads both providers' transcripts through the mocked resource and signed URLs; an expired URL is a 403", async () => {
-    const mocks = createProviderMocks({ cronofyApiKeys: ["msw-key"] });
-    const server = setupServer(...mocks.handlers);
-    server.listen({ onUnhandledRequest: "error" });
-    try {
-      receiver = startReceiver({ cronofyApiKey: "msw-key" });
-      const bot = meetingbaas.botCompleted(undefined, { seed: 11 });
-      const agent = cronofy.meetingAgentComplete(undefined, { seed: 12 });
-      await send(receiver, webhookRequest(bot));
-      await send(receiver, cronofyRequest(agent));
+    it("a 403 on a signed URL marks the artifact expired and the meeting as needing retry-callback", async () => {
+      const fetch = stubFetch({
+        "https://meeting-baas-prod.s3": () =>
+          new Response("<Error><Code>AccessDenied</Code></Error>", { status: 403 }),
+      });
+      receiver = await startReceiver({}, { fetch });
+      await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
       await receiver.processor.drain();
-      const all = await meetings(receiver);
-      for (const m of all) {
-        const detail = await meeting(receiver, m.id);
-        expect(
-          detail.artifacts.find((a: { kind: string }) => a.kind === "transcript"),
-          m.provider,
-        ).toMatchObject({ state: "downloaded" });
-        expect(detail.transcript.length, m.provider).toBeGreaterThan(0);
-        expect(detail.transcript[0]).toEqual({
-          speaker: expect.any(String),
-          start: expect.any(Number),
-          end: expect.any(Number),
-          text: expect.any(String),
-        });
+      const detail = await meeting(receiver, (await meetings(receiver))[0].id);
+      expect(detail.needsRetryCallback).toBe(true);
+      expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
+        state: "expired",
+      });
+      expect(fetch.calls).toHaveLength(1);
+    });
+
+    it("downloads retry with backoff and give up after the configured attempts", async () => {
+      const fetch = stubFetch({
+        "https://meeting-baas-prod.s3": () => new Response("busy", { status: 503 }),
+      });
+      receiver = await startReceiver({ downloadAttempts: 3, downloadRetryBaseMs: 1 }, { fetch });
+      await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
+      for (let i = 0; i < 20 && fetch.calls.length < 3; i++) {
+        await receiver.processor.drain();
+        await new Promise((r) => setTimeout(r, 10));
       }
-      server.use(...mocks.meetingbaas.expired());
-      await send(receiver, webhookRequest(meetingbaas.botCompleted(undefined, { seed: 13 })));
+      await receiver.processor.drain(); // the last attempt's outcome is recorded
+      const detail = await meeting(receiver, (await meetings(receiver))[0].id);
+      expect(fetch.calls).toHaveLength(3);
+      expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
+        state: "failed",
+        error: "download answered 503",
+      });
+    });
+
+    it("a failed bot records the reason; calendar events give bot meetings their title", async () => {
+      receiver = await startReceiver({}, { fetch: stubFetch({}) });
+      const calendar = example("meetingbaas/examples/calendar.event_created.json");
+      const failed = example("meetingbaas/examples/bot.failed.json");
+      failed.data.event_id = calendar.data.instances[0].event_id;
+      await send(receiver, webhookRequest(calendar));
       await receiver.processor.drain();
-      const expired = (await meetings(receiver, "?provider=meetingbaas")).find(
-        (m: { externalId: string }) => m.externalId !== bot.data.bot_id,
+      await send(receiver, webhookRequest(failed));
+      await receiver.processor.drain();
+      const [m] = await meetings(receiver, "?status=failed");
+      expect(m).toMatchObject({
+        status: "failed",
+        title: calendar.data.instances[0].title,
+        failureReason: expect.stringMatching(/^BOT_NOT_ACCEPTED/),
+      });
+    });
+  });
+
+  describe("Cronofy", () => {
+    it("activated then complete; the transcript through the resource URL with the API key (302 then download)", async () => {
+      const transcript = example("cronofy/examples/transcript.json");
+      const authorization: (string | null)[] = [];
+      const fetch = stubFetch({
+        "https://api.cronofy.com/v1/meeting_agents/": () =>
+          Response.json(
+            { resource: { download_url: "https://downloads.cronofy.test/t.json?sig=1" } },
+            { status: 302, headers: { location: "https://downloads.cronofy.test/t.json?sig=1" } },
+          ),
+        "https://downloads.cronofy.test/": () => Response.json(transcript),
+      });
+      const withAuth: FetchLike = (input, init) => {
+        authorization.push(new Headers(init?.headers).get("authorization"));
+        return fetch(input, init);
+      };
+      receiver = await startReceiver({ cronofyApiKey: "cronofy-api-key" }, { fetch: withAuth });
+      await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_activated.json")));
+      await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
+      await receiver.processor.drain();
+      const [m] = await meetings(receiver, "?provider=cronofy");
+      expect(m).toMatchObject({
+        status: "completed",
+        title: "Product sync: Q1 roadmap",
+        platform: "zoom",
+        durationSeconds: 2614,
+      });
+      const detail = await meeting(receiver, m.id);
+      expect(detail.transcript[0].text).toBe(
+        transcript.transcript.paragraphs[0].sentences.map((s: { text: string }) => s.text).join(" "),
       );
-      expect((await meeting(receiver, expired.id)).needsRetryCallback).toBe(true);
-    } finally {
-      server.close();
-    }
-  });
-});
-
-describe("read API, dashboard and docs", () => {
-  it("filters are validated; unknown meeting is a 404 problem; healthz counts pending", async () => {
-    receiver = startReceiver({}, { process: false });
-    expect(
-      (await receiver.app.inject({ method: "GET", url: "/api/deliveries?status=bogus" })).statusCode,
-    ).toBe(400);
-    expect((await receiver.app.inject({ method: "GET", url: "/api/meetings?limit=0" })).statusCode).toBe(400);
-    expect((await receiver.app.inject({ method: "GET", url: "/api/meetings/999" })).json()).toMatchObject({
-      status: 404,
-      code: "not_found",
+      expect(authorization[0]).toBe("Bearer cronofy-api-key");
+      expect(detail.artifacts.map((a: { kind: string }) => a.kind).sort()).toEqual([
+        "audio",
+        "dashboard",
+        "transcript",
+        "video",
+      ]);
     });
-    await send(receiver, webhookRequest(example("meetingbaas/examples/bot.status_change.json")));
-    expect((await receiver.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({
-      status: "ok",
-      pending: 1,
+
+    it("without an API key the transcript is linked, not fetched, and says why", async () => {
+      const fetch = stubFetch({});
+      receiver = await startReceiver({ cronofyApiKey: undefined }, { fetch });
+      await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
+      await receiver.processor.drain();
+      const detail = await meeting(receiver, (await meetings(receiver))[0].id);
+      expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
+        state: "available",
+        error: expect.stringMatching(/CRONOFY_API_KEY/),
+      });
+      expect(fetch.calls).toHaveLength(0);
+    });
+
+    it("a failure keeps its subtype, unknown ones included", async () => {
+      receiver = await startReceiver({}, { fetch: stubFetch({}) });
+      await send(
+        receiver,
+        cronofyRequest(example("cronofy/examples/meeting_agent_failed--unknown-subtype.json")),
+      );
+      await receiver.processor.drain();
+      expect((await meetings(receiver))[0]).toMatchObject({
+        status: "failed",
+        failureReason: "recording_consent_declined",
+      });
     });
   });
 
-  it("the dashboard lists meetings and deliveries, escaped", async () => {
-    receiver = startReceiver({}, { fetch: stubFetch({}) });
-    const payload = example("cronofy/examples/meeting_agent_failed.json");
-    payload.event.summary = "<script>alert(1)</script> board sync";
-    await send(receiver, cronofyRequest(payload));
-    await receiver.processor.drain();
-    const html = (await receiver.app.inject({ method: "GET", url: "/" })).body;
-    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; board sync");
-    expect(html).not.toContain("<script>alert(1)");
-    expect(html).toMatch(/meeting_agent_failed/);
+  describe("with the MSW provider mocks generated from the contracts", () => {
+    it("downloads both providers' transcripts through the mocked resource and signed URLs; an expired URL is a 403", async () => {
+      const mocks = createProviderMocks({ cronofyApiKeys: ["msw-key"] });
+      const server = setupServer(...mocks.handlers);
+      server.listen({ onUnhandledRequest: "error" });
+      try {
+        receiver = await startReceiver({ cronofyApiKey: "msw-key" });
+        const bot = meetingbaas.botCompleted(undefined, { seed: 11 });
+        const agent = cronofy.meetingAgentComplete(undefined, { seed: 12 });
+        await send(receiver, webhookRequest(bot));
+        await send(receiver, cronofyRequest(agent));
+        await receiver.processor.drain();
+        const all = await meetings(receiver);
+        for (const m of all) {
+          const detail = await meeting(receiver, m.id);
+          expect(
+            detail.artifacts.find((a: { kind: string }) => a.kind === "transcript"),
+            m.provider,
+          ).toMatchObject({ state: "downloaded" });
+          expect(detail.transcript.length, m.provider).toBeGreaterThan(0);
+          expect(detail.transcript[0]).toEqual({
+            speaker: expect.any(String),
+            start: expect.any(Number),
+            end: expect.any(Number),
+            text: expect.any(String),
+          });
+        }
+        server.use(...mocks.meetingbaas.expired());
+        await send(receiver, webhookRequest(meetingbaas.botCompleted(undefined, { seed: 13 })));
+        await receiver.processor.drain();
+        const expired = (await meetings(receiver, "?provider=meetingbaas")).find(
+          (m: { externalId: string }) => m.externalId !== bot.data.bot_id,
+        );
+        expect((await meeting(receiver, expired.id)).needsRetryCallback).toBe(true);
+      } finally {
+        server.close();
+      }
+    });
   });
 
-  it("serves the docs site at /docs when it is built, and says how to build it when not", async () => {
-    const docs = mkdtempSync(join(tmpdir(), "docs-"));
-    receiver = startReceiver({ docsDir: join(docs, "missing") }, { process: false });
-    const missing = await receiver.app.inject({ method: "GET", url: "/docs/" });
-    expect(missing.statusCode).toBe(404);
-    expect(missing.json().detail).toMatch(/npm run docs/);
-    await receiver.close();
-    writeFileSync(join(docs, "index.html"), "<!doctype html><title>catalog</title>");
-    receiver = startReceiver({ docsDir: docs }, { process: false });
-    const page = await receiver.app.inject({ method: "GET", url: "/docs/" });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain("catalog");
-    expect(
-      (await receiver.app.inject({ method: "GET", url: "/docs/..%2F..%2Fetc%2Fpasswd" })).statusCode,
-    ).toBe(404);
+  describe("read API, dashboard and docs", () => {
+    it("filters are validated; unknown meeting is a 404 problem; healthz counts pending", async () => {
+      receiver = await startReceiver({}, { process: false });
+      expect(
+        (await receiver.app.inject({ method: "GET", url: "/api/deliveries?status=bogus" })).statusCode,
+      ).toBe(400);
+      expect((await receiver.app.inject({ method: "GET", url: "/api/meetings?limit=0" })).statusCode).toBe(
+        400,
+      );
+      expect((await receiver.app.inject({ method: "GET", url: "/api/meetings/999" })).json()).toMatchObject({
+        status: 404,
+        code: "not_found",
+      });
+      await send(receiver, webhookRequest(example("meetingbaas/examples/bot.status_change.json")));
+      expect((await receiver.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({
+        status: "ok",
+        pending: 1,
+      });
+    });
+
+    it("the dashboard lists meetings and deliveries, escaped", async () => {
+      receiver = await startReceiver({}, { fetch: stubFetch({}) });
+      const payload = example("cronofy/examples/meeting_agent_failed.json");
+      payload.event.summary = "<script>alert(1)</script> board sync";
+      await send(receiver, cronofyRequest(payload));
+      await receiver.processor.drain();
+      const html = (await receiver.app.inject({ method: "GET", url: "/" })).body;
+      expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; board sync");
+      expect(html).not.toContain("<script>alert(1)");
+      expect(html).toMatch(/meeting_agent_failed/);
+    });
+
+    it("serves the docs site at /docs when it is built, and says how to build it when not", async () => {
+      const docs = mkdtempSync(join(tmpdir(), "docs-"));
+      receiver = await startReceiver({ docsDir: join(docs, "missing") }, { process: false });
+      const missing = await receiver.app.inject({ method: "GET", url: "/docs/" });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json().detail).toMatch(/npm run docs/);
+      await receiver.close();
+      writeFileSync(join(docs, "index.html"), "<!doctype html><title>catalog</title>");
+      receiver = await startReceiver({ docsDir: docs }, { process: false });
+      const page = await receiver.app.inject({ method: "GET", url: "/docs/" });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain("catalog");
+      expect(
+        (await receiver.app.inject({ method: "GET", url: "/docs/..%2F..%2Fetc%2Fpasswd" })).statusCode,
+      ).toBe(404);
+    });
   });
 });

@@ -6,6 +6,20 @@ import { join } from "node:path";
 import { specsDir } from "@meeting-webhooks/specs";
 import { buildReceiver, type Receiver, type ReceiverOptions } from "../src/app.js";
 import { type Config, loadConfig } from "../src/config.js";
+import { dropSchema, postgresForTests, schemaName } from "./postgres.js";
+
+export type Engine = "sqlite" | "postgres";
+
+/** The engines to run the storage-dependent suites on: SQLite always, PostgreSQL when a server answers. */
+export async function testEngines(): Promise<Engine[]> {
+  return (await postgresForTests()) ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+let engine: Engine = "sqlite";
+/** Receivers started from now on use this engine (call in a `beforeAll` of a `describe.each(engines)`). */
+export function useEngine(next: Engine): void {
+  engine = next;
+}
 
 export const secrets = {
   cronofy: "test-cronofy-secret",
@@ -30,8 +44,33 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export function startReceiver(overrides: Partial<Config> = {}, options: ReceiverOptions = {}) {
-  return buildReceiver(testConfig(overrides), options);
+/** A receiver on the current engine; on PostgreSQL in a schema of its own that `close()` drops. */
+export async function startReceiver(
+  overrides: Partial<Config> = {},
+  options: ReceiverOptions = {},
+): Promise<Receiver> {
+  const url = engine === "postgres" ? await postgresForTests() : undefined;
+  if (!url) return buildReceiver(testConfig(overrides), options);
+  const schema = schemaName();
+  let receiver: Receiver;
+  try {
+    receiver = await buildReceiver(
+      testConfig({ databaseUrl: url, databaseSchema: schema, databasePoolSize: 4, ...overrides }),
+      options,
+    );
+  } catch (error) {
+    await dropSchema(url, schema);
+    throw error;
+  }
+  const close = receiver.close.bind(receiver);
+  receiver.close = async () => {
+    try {
+      await close();
+    } finally {
+      await dropSchema(url, schema);
+    }
+  };
+  return receiver;
 }
 
 export function example(path: string): Record<string, any> {

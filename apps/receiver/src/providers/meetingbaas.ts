@@ -1,50 +1,12 @@
-// Both providers into one provider-neutral model: what a delivery says about a meeting (recording), as plain data.
-// Pure functions: the processor applies the result to the database.
-import type { CronofyEvent, MeetingBaasEvent } from "@meeting-webhooks/types";
+// Everything the receiver knows about Meeting BaaS v2: how callbacks and account webhooks map to the neutral model
+// (status codes included), which artifacts to download, and how the transcription JSON maps to neutral segments.
+import type { MeetingBaasEvent, MeetingBaasOutputTranscription } from "@meeting-webhooks/types";
+import type { ArtifactFact, CalendarEventFact, Normalised, TranscriptSegment } from "./facts.js";
 
-export interface MeetingFacts {
-  provider: "cronofy" | "meetingbaas";
-  externalId: string;
-  calendarEventId?: string | null;
-  title?: string | null;
-  start?: string | null;
-  end?: string | null;
-  joinUrl?: string | null;
-  platform?: string | null;
-  durationSeconds?: number | null;
-  failureReason?: string | null;
-}
-
-export interface TimelineEntry {
-  at: string;
-  status: string;
-  providerStatus: string;
-  detail: string | null;
-}
-
-export interface ArtifactFact {
-  kind: string;
-  url: string;
-  /** Download it into the neutral transcript. */
-  download: "cronofy-transcript" | "meetingbaas-transcription" | null;
-}
-
-export interface CalendarEventFact {
-  eventId: string;
-  title: string | null;
-  start: string | null;
-  end: string | null;
-  joinUrl: string | null;
-  platform: string | null;
-  status: string | null;
-}
-
-export interface Normalised {
-  meeting?: MeetingFacts;
-  timeline?: TimelineEntry;
-  participants?: { name: string; speaker: boolean }[];
-  artifacts?: ArtifactFact[];
-  calendarEvents?: CalendarEventFact[];
+/** Deliveries about one bot share this subject; calendar deliveries share one of their own. */
+export function meetingBaasSubject(event: MeetingBaasEvent): string {
+  const data = event.payload.data as { bot_id?: unknown };
+  return typeof data.bot_id === "string" ? `meetingbaas:${data.bot_id}` : "meetingbaas:calendar";
 }
 
 const meetingBaasStatus: Record<string, string> = {
@@ -77,49 +39,6 @@ export function neutralMeetingBaasStatus(code: string): string {
   return meetingBaasStatus[code] ?? code;
 }
 
-function normaliseCronofy(event: CronofyEvent, receivedAt: string): Normalised {
-  const payload = event.payload;
-  const agent = payload.meeting_agent;
-  const calendar = payload.event;
-  const meeting: MeetingFacts = {
-    provider: "cronofy",
-    externalId: agent.sub,
-    calendarEventId: calendar?.event_id ?? null,
-    title: calendar?.summary ?? null,
-    start: calendar?.start ?? null,
-    end: calendar?.end ?? null,
-    joinUrl: calendar?.conferencing?.join_url ?? null,
-    platform: calendar?.conferencing?.provider_name ?? null,
-  };
-  const interaction = payload.notification.interactions.find((i) => i.type === event.type);
-  if (event.type === "meeting_agent_activated") {
-    return {
-      meeting,
-      timeline: { at: receivedAt, status: "scheduled", providerStatus: event.type, detail: null },
-    };
-  }
-  if (event.type === "meeting_agent_failed") {
-    const subtype = (interaction as { subtype?: string } | undefined)?.subtype ?? "unknown";
-    return {
-      meeting: { ...meeting, failureReason: subtype },
-      timeline: { at: receivedAt, status: "failed", providerStatus: event.type, detail: subtype },
-    };
-  }
-  const complete = event.payload as Extract<CronofyEvent, { type: "meeting_agent_complete" }>["payload"];
-  const artifacts: ArtifactFact[] = complete.meeting_agent.resources.map((resource) => {
-    const kind = resource.category === "cronofy" ? "dashboard" : String(resource.category);
-    return { kind, url: resource.url, download: kind === "transcript" ? "cronofy-transcript" : null };
-  });
-  return {
-    meeting: {
-      ...meeting,
-      durationSeconds: complete.meeting_agent.details.recording.duration_seconds ?? null,
-    },
-    timeline: { at: receivedAt, status: "completed", providerStatus: event.type, detail: null },
-    artifacts,
-  };
-}
-
 function calendarFacts(instance: Record<string, unknown>): CalendarEventFact {
   const text = (key: string) => (typeof instance[key] === "string" ? (instance[key] as string) : null);
   return {
@@ -133,7 +52,7 @@ function calendarFacts(instance: Record<string, unknown>): CalendarEventFact {
   };
 }
 
-function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Normalised {
+export function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Normalised {
   switch (event.type) {
     case "bot.status_change": {
       const { bot_id, event_id, status } = event.payload.data;
@@ -171,7 +90,7 @@ function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Norm
       add("audio", data.audio);
       add("diarization", data.diarization);
       add("raw_transcription", data.raw_transcription);
-      add("transcript", data.transcription, "meetingbaas-transcription");
+      add("transcript", data.transcription, "meetingbaas/transcription");
       return {
         meeting: {
           provider: "meetingbaas",
@@ -238,48 +157,9 @@ function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Norm
   }
 }
 
-/** What a valid event says about meetings and calendar events. */
-export function normalise(event: CronofyEvent | MeetingBaasEvent, receivedAt: string): Normalised {
-  return event.provider === "cronofy"
-    ? normaliseCronofy(event, receivedAt)
-    : normaliseMeetingBaas(event, receivedAt);
-}
-
-export interface TranscriptSegment {
-  speaker: string;
-  start: number;
-  end: number;
-  text: string;
-}
-
-type CronofyTranscriptJson = {
-  transcript: {
-    paragraphs: {
-      speaker: { identifier: string; name?: string };
-      start: number;
-      end: number;
-      sentences: { text: string }[];
-    }[];
-  };
-};
-type MeetingBaasTranscriptionJson = {
-  result: { utterances: { speaker: string; start: number; end: number; text: string }[] };
-};
-
-/** A downloaded transcript in the neutral shape: one segment per speaker turn. */
-export function neutralTranscript(
-  source: NonNullable<ArtifactFact["download"]>,
-  json: unknown,
-): TranscriptSegment[] {
-  if (source === "cronofy-transcript") {
-    return (json as CronofyTranscriptJson).transcript.paragraphs.map((p) => ({
-      speaker: p.speaker.name ?? p.speaker.identifier,
-      start: p.start,
-      end: p.end,
-      text: p.sentences.map((s) => s.text).join(" "),
-    }));
-  }
-  return (json as MeetingBaasTranscriptionJson).result.utterances.map((u) => ({
+/** A checked Meeting BaaS transcription: one segment per utterance. */
+export function meetingBaasTranscript(json: MeetingBaasOutputTranscription): TranscriptSegment[] {
+  return json.result.utterances.map((u) => ({
     speaker: u.speaker,
     start: u.start,
     end: u.end,

@@ -1,0 +1,65 @@
+// The one place that dispatches on the provider: rebuild a stored delivery's typed event, normalise it, tell its
+// subject, and turn a downloaded artifact into the neutral transcript after checking it against its contract.
+import { type ParsedEvent, validateArtifact } from "@meeting-webhooks/receive";
+import type {
+  CronofyEvent,
+  CronofyMeetingAgentTranscript,
+  MeetingBaasEvent,
+  MeetingBaasOutputTranscription,
+} from "@meeting-webhooks/types";
+import { cronofySubject, cronofyTranscript, normaliseCronofy } from "./cronofy.js";
+import type { Download, Normalised, TranscriptSegment } from "./facts.js";
+import { meetingBaasSubject, meetingBaasTranscript, normaliseMeetingBaas } from "./meetingbaas.js";
+
+export type * from "./facts.js";
+export { neutralMeetingBaasStatus } from "./meetingbaas.js";
+
+export type KnownEvent = CronofyEvent | MeetingBaasEvent;
+
+/** What deliveries of the same meeting share, for an event ingest has just validated. */
+export function subjectOf(event: ParsedEvent): string | null {
+  if (event.type === "unknown") return null;
+  return event.provider === "cronofy" ? cronofySubject(event) : meetingBaasSubject(event);
+}
+
+/**
+ * The typed event of a stored delivery. Ingest validated the body against the contract of exactly this provider,
+ * channel and event before storing it as `pending`, so the stored name is the discriminant and no check is repeated.
+ */
+export function storedEvent(stored: {
+  provider: "cronofy" | "meetingbaas";
+  channel: "callback" | "webhook";
+  event: string;
+  body: Buffer;
+}): KnownEvent {
+  const payload: unknown = JSON.parse(stored.body.toString("utf8"));
+  return { provider: stored.provider, channel: stored.channel, type: stored.event, payload } as KnownEvent;
+}
+
+/** What a valid event says about meetings and calendar events. */
+export function normalise(event: KnownEvent, receivedAt: string): Normalised {
+  return event.provider === "cronofy"
+    ? normaliseCronofy(event, receivedAt)
+    : normaliseMeetingBaas(event, receivedAt);
+}
+
+export type TranscriptResult = { ok: true; segments: TranscriptSegment[] } | { ok: false; error: string };
+
+/** A downloaded artifact checked against its contract, then in the neutral shape; a broken one says where. */
+export function neutralTranscript(download: Download, json: unknown): TranscriptResult {
+  const outcome = validateArtifact(download, json);
+  if (!outcome.valid) {
+    const shown = outcome.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.pointer || "/"} ${issue.message}`)
+      .join("; ");
+    return { ok: false, error: `the ${download} artifact breaks its contract: ${shown}` };
+  }
+  return {
+    ok: true,
+    segments:
+      download === "cronofy/transcript"
+        ? cronofyTranscript(json as CronofyMeetingAgentTranscript)
+        : meetingBaasTranscript(json as MeetingBaasOutputTranscription),
+  };
+}
