@@ -250,6 +250,17 @@ describe.each(engines)("on %s", (engine) => {
       });
     });
 
+    it("503 with Retry-After, never 2xx, when the delivery cannot be stored", async () => {
+      const r = await start();
+      r.storage.storeDelivery = () => Promise.reject(new Error("connection refused"));
+      const answer = await r.app.inject({
+        ...webhookRequest(example("meetingbaas/examples/bot.status_change.json")),
+      });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.headers["retry-after"]).toBe("5");
+      expect(answer.json()).toMatchObject({ code: "storage_unavailable", status: 503 });
+    });
+
     it("404 problem for an unknown route", async () => {
       const r = await start();
       const response = await r.app.inject({ method: "GET", url: "/nope" });

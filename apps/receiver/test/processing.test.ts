@@ -271,6 +271,16 @@ describe.each(engines)("on %s", (engine) => {
       });
     });
 
+    it("livez answers 200 without asking the database", async () => {
+      receiver = await startReceiver({}, { process: false });
+      receiver.storage.pendingCount = () => Promise.reject(new Error("database down"));
+      expect((await receiver.app.inject({ method: "GET", url: "/livez" })).json()).toEqual({ status: "ok" });
+      const health = await receiver.app.inject({ method: "GET", url: "/healthz" });
+      expect(health.statusCode).toBe(503);
+      expect(health.headers["retry-after"]).toBe("5");
+      expect(health.json()).toMatchObject({ code: "storage_unavailable" });
+    });
+
     it("the dashboard lists meetings and deliveries, escaped", async () => {
       receiver = await startReceiver({}, { fetch: stubFetch({}) });
       const payload = example("cronofy/examples/meeting_agent_failed.json");

@@ -129,6 +129,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness check
+         * @description 200 while the process runs, whether or not the database answers: restart the process when this fails, not
+         *     when `/healthz` does (a database outage is not fixed by restarting replicas).
+         */
+        get: operations["liveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -138,7 +159,8 @@ export interface paths {
         };
         /**
          * Health check
-         * @description 200 when the database answers; says how many deliveries wait for processing.
+         * @description 200 when the database answers, with how many deliveries wait for processing; 503 while it does not (take
+         *     the replica out of the load balancer, do not restart it: it recovers by itself). Every role serves it.
          */
         get: operations["health"];
         put?: never;
@@ -1058,6 +1080,20 @@ export interface components {
                 "application/json": components["schemas"]["Receipt"];
             };
         };
+        /**
+         * @description The database does not answer (`code` `storage_unavailable`): nothing was stored. Senders retry after the
+         *     `Retry-After` seconds; the providers retry 5xx answers by themselves.
+         */
+        Unavailable: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An RFC 9457 problem with a stable `code`. */
         Problem: {
             headers: {
@@ -1124,6 +1160,7 @@ export type Delivery = components['schemas']['Delivery'];
 export type Receipt = components['schemas']['Receipt'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseReceipt = components['responses']['Receipt'];
+export type ResponseUnavailable = components['responses']['Unavailable'];
 export type ResponseProblem = components['responses']['Problem'];
 export type ParameterXMbSecret = components['parameters']['XMbSecret'];
 export type ParameterLimit = components['parameters']['Limit'];
@@ -1151,6 +1188,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     receiveMeetingBaasCallbackPut: {
@@ -1170,6 +1208,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     receiveMeetingBaasCallback: {
@@ -1189,6 +1228,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     receiveMeetingBaasWebhook: {
@@ -1216,6 +1256,7 @@ export interface operations {
             401: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listMeetings: {
@@ -1311,6 +1352,29 @@ export interface operations {
             400: components["responses"]["Problem"];
         };
     };
+    liveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1333,7 +1397,7 @@ export interface operations {
                     };
                 };
             };
-            503: components["responses"]["Problem"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }
