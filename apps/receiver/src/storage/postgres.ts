@@ -156,15 +156,21 @@ export class PostgresStorage implements Storage {
     } catch (error) {
       throw wrap(error);
     }
+    // A checked-out client whose connection dies between queries emits 'error': without a listener, the process
+    // would crash; the query in progress fails anyway and the client is discarded below.
+    const onError = (error: Error) => this.log(`database connection lost in a transaction: ${error.message}`);
+    client.on("error", onError);
     try {
       await client.query(begin);
       const result = await work(client);
       await client.query("COMMIT");
+      client.off("error", onError);
       client.release();
       return result;
     } catch (error) {
       try {
         await client.query("ROLLBACK");
+        client.off("error", onError);
         client.release();
       } catch {
         client.release(true);
