@@ -1,28 +1,39 @@
-// `npm run bench -w @meeting-webhooks/receiver`: throughput and latency, measured side by side in one run with
-// autocannon and signed Meeting BaaS webhooks (a fresh svix-id per request, so every request is a new delivery):
+// `npm run bench -w @meeting-webhooks/receiver`: throughput, latency and processing lag, measured side by side in
+// one run with autocannon and signed Meeting BaaS webhooks (a fresh svix-id per request: every request is a new
+// delivery), on loopback only:
 //   (a) a bare node:http server that reads the body and JSON.parses it: the ceiling;
-//   (b) the receiver: verify + validate + durable store (WAL, synchronous=FULL, group commit) before the 202;
-//   (c) Prism proxy validating the same requests against specs/receiver/openapi.yaml in front of (a).
-// Targets: (b) ≥ 50 % of (a)'s req/s and ≥ 5× (c)'s, p99 < 50 ms. Writes bench/results/throughput.json.
+//   (b) the SQLite receiver: verify + validate + durable store (WAL, synchronous=FULL, group commit) before the 202;
+//   (c) the PostgreSQL receiver, one replica (RECEIVER_ROLE=all: ingest and worker in one process);
+//   (d) two PostgreSQL replicas over one database, the load split between them;
+//   (e) Prism proxy validating the same requests against specs/receiver/openapi.yaml in front of (a).
+// Then, for SQLite and PostgreSQL (one replica), a steady load at half of the measured maximum for --lag-duration
+// seconds, and the lag from the 2xx to the meeting being updated (processed_at − received_at), p50/p99/max.
+// Targets: (c) ≥ 0.3× (a) with p99 < 50 ms; (d) ≥ 0.9× (c); (b) ≥ 0.5× (a); lag p99 < 1 s on both engines.
+// PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch schema, dropped after); without one, (c) and (d)
+// are skipped. Writes bench/results/throughput.json.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleDocument, specsDir } from "@meeting-webhooks/specs";
 import autocannon from "autocannon";
+import pg from "pg";
+import { SqliteStorage } from "../dist/storage/sqlite.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
-  console.log(`throughput.bench: bare node:http vs the receiver vs Prism proxy, same signed requests.
+  console.log(`throughput.bench: bare node:http vs the SQLite and PostgreSQL receivers vs Prism, same signed requests.
 
-Usage: npm run bench -w @meeting-webhooks/receiver [-- --duration <s>] [-- --connections <n>]
-  --duration <s>      seconds per target (default 10)
-  --connections <n>   concurrent connections (default 32)
-Needs a build first (npm run build). Writes bench/results/throughput.json.`);
+Usage: npm run bench -w @meeting-webhooks/receiver [-- --duration <s>] [-- --connections <n>] [-- --lag-duration <s>]
+  --duration <s>       seconds per throughput target (default 10)
+  --connections <n>    concurrent connections (default 32)
+  --lag-duration <s>   seconds of steady load at half the maximum, per engine (default 60)
+Needs a build first (npm run build). PostgreSQL from BENCH_DATABASE_URL or TEST_DATABASE_URL.
+Writes bench/results/throughput.json.`);
   process.exit(0);
 }
 const option = (name: string, fallback: number) => {
@@ -31,6 +42,8 @@ const option = (name: string, fallback: number) => {
 };
 const duration = option("--duration", 10);
 const connections = option("--connections", 32);
+const lagDuration = option("--lag-duration", 60);
+const databaseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 
 const key = Buffer.from("meeting-webhooks receiver bench key");
 const whsec = `whsec_${key.toString("base64")}`;
@@ -52,7 +65,7 @@ function signedHeaders(): Record<string, string> {
 }
 
 async function waitForPort(port: number, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     try {
@@ -65,6 +78,7 @@ async function waitForPort(port: number, child: ChildProcess, name: string): Pro
   throw new Error(`${name} did not listen on ${port}`);
 }
 
+const children: ChildProcess[] = [];
 function start(
   name: string,
   command: string,
@@ -78,7 +92,15 @@ function start(
   child.stderr?.on("data", (chunk) => {
     if (process.env.BENCH_VERBOSE) process.stderr.write(`[${name}] ${chunk}`);
   });
+  children.push(child);
   return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 interface Result {
@@ -90,44 +112,99 @@ interface Result {
   errors: number;
 }
 
-async function load(target: string, port: number, path: string): Promise<Result> {
-  process.stderr.write(`loading ${target} for ${duration} s with ${connections} connections…\n`);
-  const result = await autocannon({
+function cannon(port: number, conns: number, seconds: number, overallRate?: number) {
+  return autocannon({
     url: `http://127.0.0.1:${port}`,
-    connections,
-    duration,
+    connections: conns,
+    duration: seconds,
+    ...(overallRate ? { overallRate } : {}),
     requests: [
       {
         method: "POST",
-        path,
+        path: "/webhooks/meetingbaas",
         body,
         setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: signedHeaders() }),
       },
     ],
   });
+}
+
+/** Loads the ports together (connections split between them) and sums what they served. */
+async function load(target: string, ports: number[]): Promise<Result> {
+  process.stderr.write(`loading ${target} for ${duration} s with ${connections} connections…\n`);
+  const results = await Promise.all(
+    ports.map((port) => cannon(port, Math.ceil(connections / ports.length), duration)),
+  );
   return {
     target,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    requestsPerSecond: Math.round(results.reduce((sum, r) => sum + r.requests.average, 0)),
+    p50Ms: Math.max(...results.map((r) => r.latency.p50)),
+    p99Ms: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+const pending = async (port: number) =>
+  ((await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { pending: number }).pending;
+
+async function drained(port: number): Promise<number> {
+  const started = Date.now();
+  while ((await pending(port)) > 0 && Date.now() - started < 300_000)
+    await new Promise((r) => setTimeout(r, 100));
+  return (Date.now() - started) / 1000;
+}
+
+interface LagResult {
+  engine: string;
+  rate: number;
+  seconds: number;
+  served: number;
+  p99LatencyMs: number;
+  queuedWhenLoadStopped: number;
+  lag: { count: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+/** A steady load at `rate` req/s, then the lag of the deliveries stored meanwhile. */
+async function steady(
+  engine: string,
+  port: number,
+  rate: number,
+  lagSince: (since: Date) => Promise<LagResult["lag"]>,
+): Promise<LagResult> {
+  await drained(port);
+  process.stderr.write(`steady load on ${engine}: ${rate} req/s for ${lagDuration} s…\n`);
+  const since = new Date();
+  const result = await cannon(port, connections, lagDuration, rate);
+  const queued = await pending(port);
+  await drained(port);
+  return {
+    engine,
+    rate,
+    seconds: lagDuration,
+    served: Math.round(result.requests.average),
+    p99LatencyMs: result.latency.p99,
+    queuedWhenLoadStopped: queued,
+    lag: await lagSince(since),
   };
 }
 
 const work = mkdtempSync(join(tmpdir(), "meeting-webhooks-bench-"));
-const children: ChildProcess[] = [];
+const schema = `bench_${randomBytes(4).toString("hex")}`;
+const secrets = {
+  CRONOFY_CLIENT_SECRETS: "bench",
+  MEETINGBAAS_CALLBACK_SECRETS: "bench",
+  MEETINGBAAS_WEBHOOK_SECRET: whsec,
+};
+const main = resolve(here, "../dist/main.js");
 try {
   const bare = start("bare", process.execPath, [join(here, "bare-server.mjs"), "4101"]);
-  children.push(bare);
-  const receiver = start("receiver", process.execPath, [resolve(here, "../dist/main.js")], {
+  const sqlitePath = join(work, "receiver.db");
+  const sqlite = start("sqlite", process.execPath, [main], {
     PORT: "4102",
-    DATABASE_PATH: join(work, "receiver.db"),
-    CRONOFY_CLIENT_SECRETS: "bench",
-    MEETINGBAAS_CALLBACK_SECRETS: "bench",
-    MEETINGBAAS_WEBHOOK_SECRET: whsec,
+    DATABASE_PATH: sqlitePath,
+    ...secrets,
   });
-  children.push(receiver);
   const documentPath = join(work, "receiver-openapi.json");
   writeFileSync(documentPath, JSON.stringify(bundleDocument(join(specsDir, "receiver", "openapi.yaml"))));
   const prismBin = join(
@@ -144,61 +221,123 @@ try {
     "-h",
     "127.0.0.1",
     "-p",
-    "4103",
+    "4105",
   ]);
-  children.push(prism);
   await waitForPort(4101, bare, "bare server");
-  await waitForPort(4102, receiver, "receiver");
-  await waitForPort(4103, prism, "prism");
+  await waitForPort(4102, sqlite, "SQLite receiver");
+  await waitForPort(4105, prism, "prism");
 
-  const bareResult = await load("(a) bare node:http + JSON.parse", 4101, "/webhooks/meetingbaas");
-  const receiverResult = await load(
-    "(b) receiver: verify + validate + durable store",
-    4102,
-    "/webhooks/meetingbaas",
+  const results: Result[] = [];
+  const a = await load("(a) bare node:http + JSON.parse", [4101]);
+  results.push(a);
+  const b = await load("(b) SQLite receiver", [4102]);
+  results.push(b);
+  await drained(4102);
+
+  let c: Result | undefined;
+  let d: Result | undefined;
+  const lags: LagResult[] = [];
+  const sqliteStorage = new SqliteStorage(sqlitePath);
+  lags.push(
+    await steady("SQLite", 4102, Math.round(b.requestsPerSecond / 2), (since) => sqliteStorage.lag(since)),
   );
-  // Processing yields to ingestion under load; measure how long the backlog takes once arrivals stop.
-  const health = async () =>
-    ((await (await fetch("http://127.0.0.1:4102/healthz")).json()) as { pending: number }).pending;
-  const backlog = await health();
-  const drainStart = Date.now();
-  while ((await health()) > 0 && Date.now() - drainStart < 120_000)
-    await new Promise((r) => setTimeout(r, 100));
-  const backlogSeconds = (Date.now() - drainStart) / 1000;
-  const results = [
-    bareResult,
-    receiverResult,
-    await load("(c) prism proxy --errors in front of (a)", 4103, "/webhooks/meetingbaas"),
-  ];
-  const [a, b, c] = results as [Result, Result, Result];
-  const stored = await (await fetch("http://127.0.0.1:4102/api/deliveries?limit=1")).json();
+  await sqliteStorage.close();
+  await stop(sqlite);
+
+  if (databaseUrl) {
+    const postgresEnv = {
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: schema,
+      RECEIVER_ROLE: "all",
+      ...secrets,
+    };
+    const one = start("postgres-1", process.execPath, [main], {
+      ...postgresEnv,
+      PORT: "4103",
+      RECEIVER_NAME: "replica-1",
+    });
+    await waitForPort(4103, one, "PostgreSQL receiver");
+    c = await load("(c) PostgreSQL receiver, 1 replica", [4103]);
+    results.push(c);
+    await drained(4103);
+    const two = start("postgres-2", process.execPath, [main], {
+      ...postgresEnv,
+      PORT: "4104",
+      RECEIVER_NAME: "replica-2",
+    });
+    await waitForPort(4104, two, "second PostgreSQL replica");
+    d = await load("(d) PostgreSQL receiver, 2 replicas (load split)", [4103, 4104]);
+    results.push(d);
+    await drained(4103);
+    await stop(two);
+    const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      lags.push(
+        await steady("PostgreSQL (1 replica)", 4103, Math.round(c.requestsPerSecond / 2), async (since) => {
+          const { rows } = await client.query<{ ms: number }>(
+            "SELECT extract(epoch FROM processed_at - received_at) * 1000 AS ms FROM deliveries WHERE status = 'processed' AND received_at >= $1 ORDER BY 1",
+            [since],
+          );
+          const ms = rows.map((r) => Number(r.ms));
+          const at = (q: number) =>
+            Math.round(ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)] ?? 0);
+          return { count: ms.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(ms.at(-1) ?? 0) };
+        }),
+      );
+    } finally {
+      await client.end();
+    }
+    await stop(one);
+  } else {
+    process.stderr.write("no BENCH_DATABASE_URL or TEST_DATABASE_URL: the PostgreSQL targets are skipped\n");
+  }
+  const e = await load("(e) prism proxy --errors in front of (a)", [4105]);
+  results.push(e);
+
+  const ratio = (x: Result | undefined, y: Result) => (x ? x.requestsPerSecond / y.requestsPerSecond : null);
   const ratios = {
-    receiverVsBare: b.requestsPerSecond / a.requestsPerSecond,
-    receiverVsPrism: b.requestsPerSecond / Math.max(1, c.requestsPerSecond),
+    sqliteVsBare: ratio(b, a),
+    postgresVsBare: ratio(c, a),
+    twoReplicasVsOne: c && d ? d.requestsPerSecond / c.requestsPerSecond : null,
+    sqliteVsPrism: b.requestsPerSecond / Math.max(1, e.requestsPerSecond),
   };
-  console.log("| target | req/s | p50 ms | p99 ms | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|");
+  console.log(
+    "| target | req/s | × bare | p50 ms | p99 ms | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|",
+  );
   for (const r of results) {
     console.log(
-      `| ${r.target} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
+      `| ${r.target} | ${r.requestsPerSecond} | ${(r.requestsPerSecond / a.requestsPerSecond).toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
     );
   }
   console.log(
-    `\nreceiver / bare: ${(ratios.receiverVsBare * 100).toFixed(0)} % (target ≥ 50 %), receiver / prism: ${ratios.receiverVsPrism.toFixed(1)}× (target ≥ 5×), receiver p99 ${b.p99Ms} ms (target < 50 ms)`,
+    "\n| engine | steady rate req/s | served req/s | p99 ms | queued when the load stopped | lag p50 ms | lag p99 ms | lag max ms |\n|---|---:|---:|---:|---:|---:|---:|---:|",
   );
+  for (const l of lags) {
+    console.log(
+      `| ${l.engine} | ${l.rate} | ${l.served} | ${l.p99LatencyMs} | ${l.queuedWhenLoadStopped} | ${l.lag.p50Ms} | ${l.lag.p99Ms} | ${l.lag.maxMs} |`,
+    );
+  }
+  const fmt = (x: number | null) => (x === null ? "n/a" : x.toFixed(2));
   console.log(
-    `processing: ${backlog} deliveries were still queued when the load stopped (processing yields to ingestion); all processed ${backlogSeconds.toFixed(1)} s later`,
-  );
-  console.log(
-    `durability: every 202 follows a committed, fsynced SQLite transaction (WAL, synchronous=FULL); concurrent deliveries share a commit. Last stored delivery id: ${stored.deliveries[0]?.id ?? "none"}.`,
+    `\nSQLite / bare ${fmt(ratios.sqliteVsBare)} (target ≥ 0.5), PostgreSQL / bare ${fmt(ratios.postgresVsBare)} (target ≥ 0.3, p99 < 50 ms), two replicas / one ${fmt(ratios.twoReplicasVsOne)} (target ≥ 0.9), lag p99 < 1000 ms on both engines. Load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on ${cpus().length} cores.`,
   );
   const out = resolve(here, "results", "throughput.json");
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, duration, connections, results, ratios, backlog, backlogSeconds }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), duration, lagDuration, connections, results, ratios, lags }, null, 2)}\n`,
   );
   console.log("results: bench/results/throughput.json");
 } finally {
   for (const child of children) child.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
 }
