@@ -5,7 +5,7 @@ import { extname, join, normalize, resolve } from "node:path";
 import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "./config.js";
-import { renderDashboard, renderMeetingPage } from "./dashboard.js";
+import { renderDashboard, renderMeetingPage, renderOperationsPage } from "./dashboard.js";
 import { Downloader, type FetchLike } from "./downloads.js";
 import { OperationsRecorder } from "./operations.js";
 import { subjectOf } from "./providers/index.js";
@@ -17,6 +17,8 @@ export interface Receiver {
   storage: Storage;
   /** The worker (started unless the role is `ingest` or processing is off). */
   processor: Scheduler;
+  /** Writes the operations counters now (they are written every 5 s). */
+  flushOperations(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -272,6 +274,9 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     app.get("/", async (_request, reply) =>
       reply.type("text/html; charset=utf-8").send(await renderDashboard(storage, docsAvailable())),
     );
+    app.get("/operations", async (_request, reply) =>
+      reply.type("text/html; charset=utf-8").send(await renderOperationsPage(storage)),
+    );
     app.get("/meetings/:id", async (request, reply) => {
       const html = await renderMeetingPage(storage, Number((request.params as { id: string }).id));
       return html
@@ -317,6 +322,10 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     app,
     storage,
     processor: scheduler,
+    async flushOperations() {
+      await ingestOps?.flush();
+      await workerOps?.flush();
+    },
     async close() {
       await app.close();
       await scheduler.stop();

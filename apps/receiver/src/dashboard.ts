@@ -1,18 +1,11 @@
 /* biome-ignore-all lint/suspicious/noExplicitAny: the meeting is the JSON the API serves, read as such */
 // The dashboard: server-rendered HTML, no script, no external asset. Meetings with status, provider, duration,
 // timeline and transcript; the deliveries log with quarantined and unknown ones.
+import { escapeHtml } from "./html.js";
+import { renderOperationsBody } from "./operations-view.js";
 import type { Storage } from "./storage/index.js";
 
-const escapes: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => escapes[c] as string);
-}
+export { escapeHtml };
 
 function duration(seconds: unknown): string {
   if (typeof seconds !== "number") return "–";
@@ -25,7 +18,10 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:c
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ec;vertical-align:top}th{background:#f5f6f8}
 .status{display:inline-block;padding:0 .45rem;border-radius:.6rem;background:#e8ecf5}.completed{background:#dcf5e3}
 .failed,.quarantined{background:#fde2e1}.unknown{background:#fff3cd}code{font-size:12px}a{color:#2453c6}
-.muted{color:#667085}.transcript p{margin:.25rem 0}`;
+.muted{color:#667085}.transcript p{margin:.25rem 0}
+section{display:inline-block;vertical-align:top;margin:0 1.5rem 1rem 0}figure{margin:.5rem 0}figcaption{font-size:12px;color:#475467}
+svg{width:520px;max-width:100%;height:auto;font-size:10px;fill:#667085}.key{margin-left:.5rem}
+.key i{display:inline-block;width:.7rem;height:.7rem;margin-right:.2rem;vertical-align:-1px}.big span{margin-right:1.5rem}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -67,12 +63,19 @@ ${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: str
   return page(
     "meeting-webhooks receiver",
     `<h1>meeting-webhooks receiver</h1>
-<p class="muted">API: <a href="/api/meetings">/api/meetings</a> · <a href="/api/deliveries">/api/deliveries</a> · <a href="/healthz">/healthz</a>${docs ? ' · <a href="/docs/">docs</a>' : ""}</p>
+<p class="muted">API: <a href="/api/meetings">/api/meetings</a> · <a href="/api/deliveries">/api/deliveries</a> · <a href="/healthz">/healthz</a> · <a href="/operations">operations</a>${docs ? ' · <a href="/docs/">docs</a>' : ""}</p>
 <h2>Meetings</h2>
 ${meetings.length ? `<table><thead><tr><th>meeting</th><th>provider</th><th>status</th><th>duration</th><th>updated</th></tr></thead><tbody>${meetingRows}</tbody></table>` : '<p class="muted">No meetings yet. Send a delivery with <code>npx meeting-webhooks send</code>.</p>'}
 <h2>Deliveries</h2>
 <p class="muted">Refused as not authentic (not stored): ${rejectedText || "none"}</p>
 ${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>status</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}`,
+  );
+}
+
+export async function renderOperationsPage(storage: Storage): Promise<string> {
+  return page(
+    "operations · meeting-webhooks receiver",
+    `<p><a href="/">← dashboard</a></p><h1>Operations</h1>${renderOperationsBody(await storage.operations(30))}`,
   );
 }
 

@@ -8,10 +8,14 @@ try {
   if (!config.databaseUrl) {
     console.log("[migrate] DATABASE_URL is not set: SQLite migrates itself when the receiver opens it");
   } else {
-    await migratePostgres({ url: config.databaseUrl, schema: config.databaseSchema }, (m) => console.log(m.replace(/^migrate: /, "[migrate] ")));
+    await migratePostgres({ url: config.databaseUrl, schema: config.databaseSchema }, (m) =>
+      console.log(m.replace(/^migrate: /, "[migrate] ")),
+    );
     console.log(`[migrate] schema ${config.databaseSchema} is up to date`);
   }
 } catch (error) {
-  console.error(`[migrate] ${error instanceof ConfigError ? "configuration error: " : ""}${(error as Error).message}`);
+  console.error(
+    `[migrate] ${error instanceof ConfigError ? "configuration error: " : ""}${(error as Error).message}`,
+  );
   process.exit(error instanceof ConfigError ? 2 : 1);
 }

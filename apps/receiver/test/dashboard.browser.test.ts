@@ -81,4 +81,17 @@ describe.runIf(existsSync(executablePath) || process.env.CI)("dashboard in Chrom
     console.log(`dashboard screenshot: ${join(dir, "meeting.png")}`);
     expect({ errors, outside }).toEqual({ errors: [], outside: [] });
   });
+
+  it("the operations view draws its charts without a script or anything from elsewhere", async () => {
+    await receiver.flushOperations();
+    const page = await browser.newPage();
+    const outside: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(url)) outside.push(request.url());
+    });
+    await page.goto(`${url}/operations`);
+    await expect(page.locator("svg").count()).resolves.toBeGreaterThanOrEqual(2);
+    await expect(page.locator("body").innerText()).resolves.toMatch(/queue depth\s+0/);
+    expect(outside).toEqual([]);
+  });
 });
