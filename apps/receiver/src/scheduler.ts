@@ -20,6 +20,7 @@ export class Scheduler {
   private again = false;
   private stopped = true;
   private closing = false;
+  private listening = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly inflight = new Set<Promise<void>>();
   /** The last processing error, for logs and tests. */
@@ -31,11 +32,12 @@ export class Scheduler {
     private readonly options: SchedulerOptions,
     private readonly operations: OperationsRecorder | undefined,
     private readonly log: (message: string) => void = () => {},
-  ) {
-    storage.onPending(() => this.kick());
-  }
+  ) {}
 
   start(): void {
+    // Only a started worker listens (on PostgreSQL a LISTEN connection): an ingest replica has nothing to wake.
+    if (!this.listening) this.storage.onPending(() => this.kick());
+    this.listening = true;
     this.stopped = false;
     this.kick();
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
