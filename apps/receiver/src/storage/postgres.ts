@@ -18,6 +18,7 @@ import type { CalendarEventFact } from "../providers/facts.js";
 import {
   type DeliveryRow,
   deliveryJson,
+  firstWaiting,
   lagOf,
   type MeetingRow,
   meetingJson,
@@ -378,14 +379,17 @@ export class PostgresStorage implements Storage {
           )
         ).map((r) => r.id),
       );
-      const waiting = new Map(
-        (
-          await q<{ subject: string; first: number }>(
-            `SELECT subject, min(id) AS first FROM deliveries
-              WHERE status = 'pending' AND subject = ANY($1) AND NOT (id = ANY($2)) GROUP BY subject`,
-            [subjects, [...held]],
-          )
-        ).map((r) => [r.subject, r.first]),
+      const mine = deliveries.filter((d) => held.has(d.id));
+      const last = new Map<string, number>();
+      for (const d of mine) if (d.subject) last.set(d.subject, Math.max(d.id, last.get(d.subject) ?? 0));
+      const pendingUpTo = await q<{ subject: string; id: number }>(
+        `SELECT d.subject, d.id FROM deliveries d
+           JOIN unnest($1::text[], $2::int[]) AS s(subject, last) ON d.subject = s.subject AND d.id <= s.last
+          WHERE d.status = 'pending' ORDER BY d.id`,
+        [[...last.keys()], [...last.values()]],
+      );
+      const waiting = firstWaiting(mine, (subject) =>
+        pendingUpTo.filter((r) => r.subject === subject).map((r) => r.id),
       );
       const ready: ClaimedDelivery[] = [];
       const deferred: number[] = [];

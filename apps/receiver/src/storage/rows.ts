@@ -123,3 +123,27 @@ export function withQueued(
   for (const [code, n] of queued) counts[code] = (counts[code] ?? 0) + n;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/**
+ * Per subject of a batch, the first pending delivery outside the batch that comes before one of the batch's own
+ * (each batch delivery after it must wait). `pendingUpTo(subject, last)` lists the subject's pending ids up to the
+ * batch's last one, in order: an index range, bounded by what the workers hold, never the whole backlog.
+ */
+export function firstWaiting(
+  batch: { id: number; subject: string | null }[],
+  pendingUpTo: (subject: string, last: number) => number[],
+): Map<string, number> {
+  const ids = new Map<string, Set<number>>();
+  for (const d of batch) {
+    if (!d.subject) continue;
+    const set = ids.get(d.subject) ?? new Set<number>();
+    set.add(d.id);
+    ids.set(d.subject, set);
+  }
+  const waiting = new Map<string, number>();
+  for (const [subject, own] of ids) {
+    const first = pendingUpTo(subject, Math.max(...own)).find((id) => !own.has(id));
+    if (first !== undefined) waiting.set(subject, first);
+  }
+  return waiting;
+}

@@ -17,6 +17,7 @@ import type { CalendarEventFact } from "../providers/facts.js";
 import {
   type DeliveryRow,
   deliveryJson,
+  firstWaiting,
   lagOf,
   type MeetingRow,
   meetingJson,
@@ -320,19 +321,15 @@ export class SqliteStorage implements Storage {
           ).all(JSON.stringify(deliveries.map((d) => d.id)), worker) as { id: number }[]
         ).map((r) => r.id),
       );
-      const ids = JSON.stringify([...held]);
-      const waiting = new Map(
-        (
-          sql(
-            db,
-            `SELECT subject, min(id) AS first FROM deliveries
-              WHERE status = 'pending' AND subject IN (SELECT DISTINCT value FROM json_each(?))
-                AND id NOT IN (SELECT value FROM json_each(?)) GROUP BY subject`,
-          ).all(JSON.stringify([...new Set(deliveries.map((d) => d.subject).filter(Boolean))]), ids) as {
-            subject: string;
-            first: number;
-          }[]
-        ).map((r) => [r.subject, r.first]),
+      const waiting = firstWaiting(
+        deliveries.filter((d) => held.has(d.id)),
+        (subject, last) =>
+          (
+            sql(
+              db,
+              "SELECT id FROM deliveries WHERE status = 'pending' AND subject = ? AND id <= ? ORDER BY id",
+            ).all(subject, last) as { id: number }[]
+          ).map((r) => r.id),
       );
       const ready: ClaimedDelivery[] = [];
       const deferred: number[] = [];
