@@ -2,7 +2,7 @@
 // through the signed URL), check the JSON against the artifact contract, and record the outcome: the transcript,
 // an expired URL (the meeting needs a retry-callback), a broken artifact, or a retry with backoff.
 import type { Config } from "./config.js";
-import { type Download, neutralTranscript } from "./providers/index.js";
+import { neutralTranscript } from "./providers/index.js";
 import type { DownloadJob, DownloadOutcome, Storage } from "./storage/types.js";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -32,7 +32,7 @@ export class Downloader {
   }
 
   async download(job: DownloadJob): Promise<DownloadOutcome> {
-    const source: Download = job.provider === "cronofy" ? "cronofy/transcript" : "meetingbaas/transcription";
+    const source = job.download;
     try {
       const json =
         job.provider === "cronofy"

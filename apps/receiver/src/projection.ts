@@ -4,6 +4,7 @@
 import {
   type ArtifactFact,
   type CalendarEventFact,
+  type Download,
   type MeetingFacts,
   type Normalised,
   normalise,
@@ -16,6 +17,8 @@ const terminal = new Set(["completed", "failed"]);
 export interface ArtifactState {
   kind: string;
   url: string;
+  /** The artifact contract to download and check it against, as the provider module said; null: a link only. */
+  download: Download | null;
   /** `queued` (to download), `available`, `downloaded`, `expired` or `failed`. */
   state: string;
   attempts: number;
@@ -247,6 +250,7 @@ function artifactAfter(
   return {
     kind: fact.kind,
     url: fact.url,
+    download: fact.download,
     state: current?.state === "downloaded" && sameUrl ? "downloaded" : state,
     attempts: sameUrl ? (current?.attempts ?? 0) : 0,
     error,

@@ -91,6 +91,24 @@ describe.each(engines)("on %s", (engine) => {
       });
     });
 
+    it("a downloaded transcript that breaks its contract is recorded as failed with where, never cast", async () => {
+      const transcription = example("meetingbaas/examples/artifacts/transcription.json");
+      const broken = { ...transcription, result: { ...transcription.result, utterances: "none" } };
+      const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => Response.json(broken) });
+      receiver = await startReceiver({}, { fetch });
+      await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
+      await receiver.processor.drain();
+      const detail = await meeting(receiver, (await meetings(receiver))[0].id);
+      expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
+        state: "failed",
+        error: expect.stringMatching(
+          /meetingbaas\/transcription artifact breaks its contract: \/result\/utterances /,
+        ),
+      });
+      expect(detail.transcript).toBeNull();
+      expect(fetch.calls).toHaveLength(1);
+    });
+
     it("a 403 on a signed URL marks the artifact expired and the meeting as needing retry-callback", async () => {
       const fetch = stubFetch({
         "https://meeting-baas-prod.s3": () =>

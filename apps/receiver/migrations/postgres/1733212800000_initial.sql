@@ -79,6 +79,8 @@ CREATE TABLE artifacts (
   meeting_id integer NOT NULL,
   kind text NOT NULL,
   url text NOT NULL,
+  -- The artifact contract to check a download against (`meetingbaas/transcription`), null for a link only.
+  download text,
   state text NOT NULL,
   attempts integer NOT NULL DEFAULT 0,
   next_at timestamptz,

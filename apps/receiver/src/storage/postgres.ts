@@ -486,9 +486,9 @@ export class PostgresStorage implements Storage {
       if (writes.artifacts.length > 0) {
         const a = writes.artifacts;
         await q(
-          `INSERT INTO artifacts (meeting_id, kind, url, state, attempts, error, next_at)
-           SELECT *, NULL::timestamptz FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
-           ON CONFLICT (meeting_id, kind) DO UPDATE SET url = excluded.url, state = excluded.state,
+          `INSERT INTO artifacts (meeting_id, kind, url, state, attempts, error, download, next_at)
+           SELECT *, NULL::timestamptz FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])
+           ON CONFLICT (meeting_id, kind) DO UPDATE SET url = excluded.url, download = excluded.download, state = excluded.state,
              attempts = excluded.attempts, error = excluded.error, next_at = NULL`,
           [
             a.map((x) => idOf(x.meetingKey)),
@@ -497,6 +497,7 @@ export class PostgresStorage implements Storage {
             a.map((x) => x.state),
             a.map((x) => x.attempts),
             a.map((x) => x.error),
+            a.map((x) => x.download),
           ],
         );
       }
@@ -539,7 +540,7 @@ export class PostgresStorage implements Storage {
       const split = meetingKeys.map(splitKey);
       const rows = await q<MeetingRow & { artifacts: ArtifactState[] | null }>(
         `SELECT m.*, (SELECT json_agg(json_build_object('kind', a.kind, 'url', a.url, 'state', a.state,
-                       'attempts', a.attempts, 'error', a.error)) FROM artifacts a WHERE a.meeting_id = m.id) AS artifacts
+                       'attempts', a.attempts, 'error', a.error, 'download', a.download)) FROM artifacts a WHERE a.meeting_id = m.id) AS artifacts
            FROM meetings m JOIN unnest($1::text[], $2::text[]) AS k(provider, external_id)
              ON m.provider = k.provider AND m.external_id = k.external_id
           FOR UPDATE OF m`,
@@ -587,7 +588,7 @@ export class PostgresStorage implements Storage {
                 WHERE state = 'queued' AND (next_at IS NULL OR next_at <= clock_timestamp())
                 LIMIT $1 FOR UPDATE SKIP LOCKED) c, meetings m
         WHERE a.meeting_id = c.meeting_id AND a.kind = c.kind AND m.id = a.meeting_id
-        RETURNING a.meeting_id AS "meetingId", a.kind, a.url, a.attempts, m.provider`,
+        RETURNING a.meeting_id AS "meetingId", a.kind, a.url, a.attempts, m.provider, a.download`,
       [limit, leaseMs],
     );
   }

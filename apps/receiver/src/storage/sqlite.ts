@@ -146,6 +146,7 @@ const migrations = [
    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
    ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
    CREATE INDEX deliveries_subject ON deliveries (subject, id) WHERE status = 'pending';
+   ALTER TABLE artifacts ADD COLUMN download TEXT;
    CREATE TABLE operations (
      minute TEXT NOT NULL,
      process TEXT NOT NULL,
@@ -401,10 +402,10 @@ export class SqliteStorage implements Storage {
       for (const a of writes.artifacts) {
         sql(
           db,
-          `INSERT INTO artifacts (meeting_id, kind, url, state, attempts, error, next_at) VALUES (?, ?, ?, ?, ?, ?, NULL)
-             ON CONFLICT (meeting_id, kind) DO UPDATE SET url = excluded.url, state = excluded.state,
+          `INSERT INTO artifacts (meeting_id, kind, url, download, state, attempts, error, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+             ON CONFLICT (meeting_id, kind) DO UPDATE SET url = excluded.url, download = excluded.download, state = excluded.state,
                attempts = excluded.attempts, error = excluded.error, next_at = NULL`,
-        ).run(idOf(a.meetingKey), a.kind, a.url, a.state, a.attempts, a.error);
+        ).run(idOf(a.meetingKey), a.kind, a.url, a.download, a.state, a.attempts, a.error);
       }
       for (const p of writes.processed) {
         sql(
@@ -436,7 +437,7 @@ export class SqliteStorage implements Storage {
       if (!row) continue;
       const artifacts = sql(
         this.work,
-        "SELECT kind, url, state, attempts, error FROM artifacts WHERE meeting_id = ?",
+        "SELECT kind, url, download, state, attempts, error FROM artifacts WHERE meeting_id = ?",
       ).all(row.id) as ArtifactState[];
       meetings.set(key, stateOf(row, artifacts));
     }
@@ -457,7 +458,7 @@ export class SqliteStorage implements Storage {
     return this.work.transaction(() => {
       const rows = sql(
         this.work,
-        `SELECT a.meeting_id AS meetingId, a.kind, a.url, a.attempts, m.provider FROM artifacts a
+        `SELECT a.meeting_id AS meetingId, a.kind, a.url, a.attempts, m.provider, a.download FROM artifacts a
            JOIN meetings m ON m.id = a.meeting_id
           WHERE a.state = 'queued' AND (a.next_at IS NULL OR a.next_at <= ?) LIMIT ?`,
       ).all(now.toISOString(), limit) as DownloadJob[];

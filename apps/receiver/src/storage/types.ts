@@ -2,7 +2,7 @@
 // SQL lives outside its engines (storage/sqlite.ts, the embedded default; storage/postgres.ts, for replicas).
 import type { Receiver } from "@meeting-webhooks/types";
 import type { Projection } from "../projection.js";
-import type { TranscriptSegment } from "../providers/facts.js";
+import type { Download, TranscriptSegment } from "../providers/facts.js";
 
 export type Meeting = Receiver.components["schemas"]["Meeting"];
 export type Delivery = Receiver.components["schemas"]["Delivery"];
@@ -53,6 +53,8 @@ export interface DownloadJob {
   url: string;
   attempts: number;
   provider: "cronofy" | "meetingbaas";
+  /** Which artifact contract, decided once by the provider module when the delivery was processed. */
+  download: Download;
 }
 
 export type DownloadOutcome =
