@@ -30,9 +30,9 @@ export function storedEvent(stored: {
   provider: "cronofy" | "meetingbaas";
   channel: "callback" | "webhook";
   event: string;
-  body: Buffer;
+  body: string;
 }): KnownEvent {
-  const payload: unknown = JSON.parse(stored.body.toString("utf8"));
+  const payload: unknown = JSON.parse(stored.body);
   return { provider: stored.provider, channel: stored.channel, type: stored.event, payload } as KnownEvent;
 }
 

@@ -334,7 +334,7 @@ export class PostgresStorage implements Storage {
       channel: ClaimedDelivery["channel"];
       event: string;
       subject: string | null;
-      body: Buffer;
+      body: string;
       received_at: string;
     }>(
       `UPDATE deliveries d SET claimed_by = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
@@ -342,7 +342,7 @@ export class PostgresStorage implements Storage {
                 WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < clock_timestamp())
                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
         WHERE d.id = c.id
-        RETURNING d.id, d.provider, d.channel, d.event, d.subject, d.body, d.received_at`,
+        RETURNING d.id, d.provider, d.channel, d.event, d.subject, convert_from(d.body, 'UTF8') AS body, d.received_at`,
       [worker, leaseMs, limit],
     );
     return rows

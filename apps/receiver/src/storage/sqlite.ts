@@ -304,7 +304,7 @@ export class SqliteStorage implements Storage {
         channel: r.channel,
         event: r.event,
         subject: r.subject,
-        body: r.body,
+        body: r.body.toString("utf8"),
         receivedAt: r.received_at,
       }))
       .sort((a, b) => a.id - b.id);

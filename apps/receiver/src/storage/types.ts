@@ -33,7 +33,8 @@ export interface ClaimedDelivery {
   channel: "callback" | "webhook";
   event: string;
   subject: string | null;
-  body: Buffer;
+  /** The body as text: ingest checked it is UTF-8 JSON before storing it as `pending`. */
+  body: string;
   receivedAt: string;
 }
 
