@@ -142,9 +142,14 @@ export class PostgresStorage implements Storage {
     return new PostgresStorage(pool, options, log);
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+  /** `name`: a prepared statement, parsed and planned once per connection (the hot paths: ingest and claims). */
+  private async query<R extends pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+    name?: string,
+  ): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(text, values)).rows;
+      return (await this.pool.query<R>(name ? { name, text, values } : { text, values })).rows;
     } catch (error) {
       throw wrap(error);
     }
@@ -270,6 +275,7 @@ export class PostgresStorage implements Storage {
           column((d) => (d.drift && d.drift.length > 0 ? JSON.stringify(d.drift) : null)),
           rows.map((r) => r.waiting.length),
         ],
+        "receiver_insert_deliveries",
       );
     } catch (error) {
       const failure = new Error(`storing the delivery failed: ${(error as Error).message}`);
@@ -344,6 +350,7 @@ export class PostgresStorage implements Storage {
         WHERE d.id = c.id
         RETURNING d.id, d.provider, d.channel, d.event, d.subject, convert_from(d.body, 'UTF8') AS body, d.received_at`,
       [worker, leaseMs, limit],
+      "receiver_claim",
     );
     return rows
       .map((r) => ({
