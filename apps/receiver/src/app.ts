@@ -209,7 +209,6 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
     return meeting ?? problem(reply, 404, "not_found", "Not found", `No meeting ${id}`);
   });
   app.get("/api/deliveries", async (request) => {
-    writer.flush(); // counters of refused requests are committed lazily; show them current
     const q = request.query as Record<string, unknown>;
     const before = q.before === undefined ? undefined : Number(q.before);
     if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
@@ -223,7 +222,8 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
         before,
         limit: limitOf(q.limit),
       }),
-      rejected: rejectionCounts(db),
+      // A GET never writes: refusals not yet committed are read from the writer, not flushed.
+      rejected: rejectionCounts(db, writer.pendingRejections()),
     };
   });
   app.get("/healthz", async () => {
