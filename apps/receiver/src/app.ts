@@ -305,7 +305,9 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
             404,
             "not_found",
             "Not found",
-            docsAvailable() ? `No docs page ${request.url}` : "The docs site is not built: run `npm run docs`.",
+            docsAvailable()
+              ? `No docs page ${request.url}`
+              : "The docs site is not built: run `npm run docs`.",
           ),
         );
         docs.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {

@@ -12,7 +12,7 @@ let dir: string;
 let docs: string;
 let receiver: Receiver;
 
-beforeAll(() => {
+beforeAll(async () => {
   // <dir>/dist is the docs site; <dir>/dist-x is a sibling whose name starts with the site's name.
   dir = mkdtempSync(join(tmpdir(), "meeting-webhooks-docs-"));
   docs = join(dir, "dist");
