@@ -149,7 +149,14 @@ it("fetches a transcription through the mocked signed URL", async () => {
   if (error.stdout) console.error(error.stdout);
   if (error.stderr) console.error(error.stderr);
 } finally {
-  if (keep || failed) console.log(`[consumer-smoke] scratch project kept at ${project}`);
-  else rmSync(work, { recursive: true, force: true });
+  // Removed also on failure, like every test's temp folder; --keep is how to look inside.
+  if (keep) console.log(`[consumer-smoke] scratch project kept at ${project}`);
+  else {
+    rmSync(work, { recursive: true, force: true });
+    if (failed)
+      console.error(
+        "[consumer-smoke] rerun with `node scripts/consumer-smoke.mjs --keep` to keep the project",
+      );
+  }
 }
 process.exitCode = failed ? 1 : 0;

@@ -1,10 +1,10 @@
 // Processing: both providers normalised into one meeting model, transcripts downloaded into one shape, retries,
 // expired URLs, out-of-order status changes; and the read API, dashboard and docs that show the result.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cronofy, meetingbaas } from "@meeting-webhooks/mocks";
 import { createProviderMocks } from "@meeting-webhooks/mocks/msw";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
@@ -272,7 +272,7 @@ describe("read API, dashboard and docs", () => {
   });
 
   it("serves the docs site at /docs when it is built, and says how to build it when not", async () => {
-    const docs = mkdtempSync(join(tmpdir(), "docs-"));
+    const docs = tempDirForTest("meeting-webhooks-docs-");
     receiver = startReceiver({ docsDir: join(docs, "missing") }, { process: false });
     const missing = await receiver.app.inject({ method: "GET", url: "/docs/" });
     expect(missing.statusCode).toBe(404);
