@@ -1,7 +1,8 @@
 // The receiver's HTTP surface (specs/receiver/openapi.yaml): webhook endpoints that verify, validate and store
 // before answering, the read API, the dashboard and the docs site.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname, join, normalize, resolve } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import fastifyStatic from "@fastify/static";
 import {
   type EnvelopeError,
   type ParseResult,
@@ -215,7 +216,6 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
     return meeting ?? problem(reply, 404, "not_found", "Not found", `No meeting ${id}`);
   });
   app.get("/api/deliveries", async (request) => {
-    writer.flush(); // counters of refused requests are committed lazily; show them current
     const q = request.query as Record<string, unknown>;
     const before = q.before === undefined ? undefined : Number(q.before);
     if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
@@ -229,7 +229,8 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
         before,
         limit: limitOf(q.limit),
       }),
-      rejected: rejectionCounts(db),
+      // A GET never writes: refusals not yet committed are read from the writer, not flushed.
+      rejected: rejectionCounts(db, writer.pendingRejections()),
     };
   });
   app.get("/healthz", async () => {
@@ -249,33 +250,53 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
       : problem(reply, 404, "not_found", "Not found", "No such meeting");
   });
 
-  // The docs site (npm run docs), when built.
+  // The docs site (npm run docs), when built. @fastify/static refuses `..`, non-canonical and NUL-byte paths;
+  // `insideDocs` also refuses symlinks that lead out of the folder, which send would follow.
   const docsRoot = resolve(config.docsDir);
   const docsAvailable = () => existsSync(join(docsRoot, "index.html"));
-  const types: Record<string, string> = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-  };
   app.get("/docs", async (_request, reply) => reply.redirect("/docs/"));
-  app.get("/docs/*", async (request, reply) => {
-    const rest = decodeURIComponent((request.params as { "*": string })["*"] || "index.html");
-    const file = normalize(join(docsRoot, rest));
-    if (!file.startsWith(docsRoot) || !existsSync(file)) {
-      return problem(
-        reply,
-        404,
-        "not_found",
-        "Not found",
-        docsAvailable() ? `No docs page ${rest}` : "The docs site is not built: run `npm run docs`.",
+  app.register(
+    async (docs) => {
+      docs.setNotFoundHandler((request, reply) =>
+        problem(
+          reply,
+          404,
+          "not_found",
+          "Not found",
+          docsAvailable() ? `No docs page ${request.url}` : "The docs site is not built: run `npm run docs`.",
+        ),
       );
-    }
-    const target = statSync(file).isDirectory() ? join(file, "index.html") : file;
-    return reply.type(types[extname(target)] ?? "application/octet-stream").send(readFileSync(target));
-  });
+      docs.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+        if (error.statusCode === 400 || error.statusCode === 403) {
+          return problem(
+            reply,
+            error.statusCode,
+            error.statusCode === 403 ? "forbidden" : "bad_request",
+            error.statusCode === 403 ? "Forbidden" : "Bad request",
+            `${request.url} is not a path inside the docs site.`,
+          );
+        }
+        log(`internal error serving docs: ${error.message}`);
+        return problem(
+          reply,
+          500,
+          "internal_error",
+          "Internal error",
+          "Serving the docs page failed. Retry.",
+        );
+      });
+      await docs.register(fastifyStatic, {
+        root: docsRoot,
+        prefix: "/",
+        redirect: true,
+        decorateReply: false,
+        // The site may be built after the receiver starts: the 404 handler says how to build it.
+        suppressWarning: true,
+        allowedPath: (pathname) => insideDocs(docsRoot, pathname),
+      });
+    },
+    { prefix: "/docs" },
+  );
 
   if (options.process !== false && process.env.RECEIVER_PROCESSING !== "off") processor.start();
 
@@ -292,4 +313,20 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
       db.close();
     },
   };
+}
+
+/**
+ * Whether a docs request path, once symlinks are resolved, names a file inside the docs folder (a directory stands
+ * for its index.html). Missing files answer false, which is a 404 either way.
+ */
+export function insideDocs(docsRoot: string, pathname: string): boolean {
+  try {
+    const root = realpathSync(docsRoot);
+    let target = realpathSync(join(root, pathname));
+    if (statSync(target).isDirectory()) target = realpathSync(join(target, "index.html"));
+    const rest = relative(root, target);
+    return rest !== "" && rest !== ".." && !rest.startsWith(`..${sep}`) && !isAbsolute(rest);
+  } catch {
+    return false;
+  }
 }

@@ -218,6 +218,11 @@ export class DeliveryWriter {
     this.schedule();
   }
 
+  /** Refusals counted since the last commit; `flush()` commits them. */
+  pendingRejections(): ReadonlyMap<string, number> {
+    return this.rejections;
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;

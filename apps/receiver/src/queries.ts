@@ -163,10 +163,19 @@ export function listDeliveries(db: Db, filter: DeliveryFilter): Delivery[] {
   }));
 }
 
-export function rejectionCounts(db: Db): Record<string, number> {
+/**
+ * Requests refused as not authentic, by code: the committed counts plus those the writer holds until its next commit
+ * (it counts refusals lazily), so a read shows them current without writing.
+ */
+export function rejectionCounts(
+  db: Db,
+  pending: ReadonlyMap<string, number> = new Map(),
+): Record<string, number> {
   const rows = sql(db, "SELECT code, count FROM rejections ORDER BY code").all() as {
     code: string;
     count: number;
   }[];
-  return Object.fromEntries(rows.map((r) => [r.code, r.count]));
+  const counts = new Map(rows.map((r) => [r.code, r.count]));
+  for (const [code, n] of pending) counts.set(code, (counts.get(code) ?? 0) + n);
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
