@@ -120,11 +120,11 @@ const cases: Case[] = [
     pointer: "/notification/interactions",
   },
   {
-    name: "meeting_agent_complete without the recording details",
+    name: "meeting_agent_complete whose details have a recording without its duration",
     schema: "cronofy/schemas/meeting_agent_complete.json",
     example: "cronofy/examples/meeting_agent_complete.json",
-    mutate: (p) => delete p.meeting_agent.details,
-    pointer: "/meeting_agent/details",
+    mutate: (p) => delete p.meeting_agent.details.recording.duration_seconds,
+    pointer: "/meeting_agent/details/recording/duration_seconds",
   },
   {
     name: "meeting_agent_failed whose interaction has no subtype",
