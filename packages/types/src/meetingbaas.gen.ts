@@ -1101,7 +1101,11 @@ export interface components {
         SvixSignature: string;
     };
     requestBodies: {
-        /** @description Sent as `application/json`; the same payload as a callback (`POST` or `PUT`) and as a webhook (`POST`). */
+        /**
+         * @description Sent as `application/json`; the same payload as a callback (`POST` or `PUT`) and as a webhook (`POST`).
+         *     The examples' artifact URLs use a stand-in host (`meetingbaas-storage.example.invalid`) and the file names
+         *     of the provider's artifacts page; real URLs are presigned S3 URLs whose host and path are not documented.
+         */
         BotCompleted: {
             content: {
                 "application/json": components["schemas"]["BotCompleted"];

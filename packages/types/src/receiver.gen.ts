@@ -890,7 +890,7 @@ export interface components {
             end?: string | null;
             /** @description The conference's join URL. */
             joinUrl?: string | null;
-            /** @description Conferencing platform: zoom, google_meet, microsoft_teams, … */
+            /** @description Conferencing platform as the provider names it: Cronofy's `conferencing.provider_name` (such as `zoom`) or Meeting BaaS's `meeting_platform` (`zoom`, `meet`, `teams`). */
             platform?: string | null;
             /** @description Where the recording is: `scheduled`, `joining`, `in_call`, `recording`, `completed`, `failed`, or the provider's own code when it maps to none. */
             status: string;

@@ -167,7 +167,6 @@ export function botStatusChange(
   const status: BotStatusChange["data"]["status"] = { code, created_at: iso(createdAt) };
   if (code === "in_call_recording") status.start_time = Math.floor(createdAt / 1000) - random.int(0, 3);
   if (code === "recording_failed") status.error_message = "The recording could not be saved.";
-  if (code === "retrying") Object.assign(status, { attempt: 2, max: 3 });
   const base: BotStatusChange = {
     event: "bot.status_change",
     data: { bot_id: botId, event_id: eventIdOf(botId), status },
