@@ -194,3 +194,32 @@ describe("a future-proof payload", () => {
     expect(validate(payload)).toBe(false);
   });
 });
+
+describe("a retry-callback body", () => {
+  const validate = validatorFor(ajv, "meetingbaas/schemas/api/retry-callback-request.json");
+
+  it("may be null, or an object with only a url (method and secret have defaults)", () => {
+    expect(validate(null)).toBe(true);
+    expect(validate({ url: "https://staging.acme-meetings.com/webhooks/meetingbaas" })).toBe(true);
+  });
+
+  it("without a url is refused at /url", () => {
+    expect(validate({ method: "PUT", secret: null })).toBe(false);
+    expect(schemaIssues(validate.errors).map((issue) => issue.pointer)).toContain("/url");
+  });
+});
+
+describe("a Meeting BaaS API error", () => {
+  it("is the provider's ErrorResponse: error, code and statusCode, not an invented shape", () => {
+    const validate = validatorFor(ajv, "meetingbaas/schemas/api/api-error.json");
+    expect(
+      validate({
+        success: false,
+        error: "Bot with ID 'a74c56d8-df63-4770-9131-1de843b589f1' not found",
+        code: "FST_ERR_BOT_NOT_FOUND_BY_ID",
+        statusCode: 404,
+      }),
+    ).toBe(true);
+    expect(validate({ success: false, code: "BOT_NOT_FOUND", message: "No bot." })).toBe(false);
+  });
+});
