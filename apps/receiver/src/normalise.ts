@@ -53,6 +53,7 @@ const meetingBaasStatus: Record<string, string> = {
   joining_call: "joining",
   in_waiting_room: "joining",
   in_waiting_for_host: "joining",
+  // Not in the official list; seen only in an unreleased SDK spec (specs/meetingbaas/schemas/common/bot-status-code.json).
   retrying: "joining",
   in_call_not_recording: "in_call",
   in_call_recording: "recording",
@@ -113,7 +114,8 @@ function normaliseCronofy(event: CronofyEvent, receivedAt: string): Normalised {
   return {
     meeting: {
       ...meeting,
-      durationSeconds: complete.meeting_agent.details.recording.duration_seconds ?? null,
+      // `details` is optional: Cronofy's resource-download page shows a complete callback without it.
+      durationSeconds: complete.meeting_agent.details?.recording.duration_seconds ?? null,
     },
     timeline: { at: receivedAt, status: "completed", providerStatus: event.type, detail: null },
     artifacts,

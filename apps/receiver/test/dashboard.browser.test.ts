@@ -22,7 +22,7 @@ const transcript = example("cronofy/examples/transcript.json");
 describe.runIf(executablePath)("dashboard in Chromium", () => {
   beforeAll(async () => {
     const providerFetch = async (input: string) =>
-      input.startsWith("https://api.cronofy.com/")
+      input.startsWith("https://cronofy-resources.example.invalid/")
         ? Response.json(
             { resource: { download_url: "https://downloads.cronofy.test/t.json" } },
             { status: 302 },

@@ -53,7 +53,9 @@ async function meeting(r: Receiver, id: number) {
 describe("Meeting BaaS", () => {
   it("status changes, completion, participants, artifacts and the transcript in the neutral shape", async () => {
     const transcription = example("meetingbaas/examples/artifacts/transcription.json");
-    const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => Response.json(transcription) });
+    const fetch = stubFetch({
+      "https://meetingbaas-storage.example.invalid/": () => Response.json(transcription),
+    });
     receiver = startReceiver({}, { fetch });
     const completed = example("meetingbaas/examples/bot.completed.json");
     const status = example("meetingbaas/examples/bot.status_change--in-call-recording.json");
@@ -86,7 +88,7 @@ describe("Meeting BaaS", () => {
 
   it("a 403 on a signed URL marks the artifact expired and the meeting as needing retry-callback", async () => {
     const fetch = stubFetch({
-      "https://meeting-baas-prod.s3": () =>
+      "https://meetingbaas-storage.example.invalid/": () =>
         new Response("<Error><Code>AccessDenied</Code></Error>", { status: 403 }),
     });
     receiver = startReceiver({}, { fetch });
@@ -101,7 +103,9 @@ describe("Meeting BaaS", () => {
   });
 
   it("downloads retry with backoff and give up after the configured attempts", async () => {
-    const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => new Response("busy", { status: 503 }) });
+    const fetch = stubFetch({
+      "https://meetingbaas-storage.example.invalid/": () => new Response("busy", { status: 503 }),
+    });
     receiver = startReceiver({ downloadAttempts: 3, downloadRetryBaseMs: 1 }, { fetch });
     await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
     for (let i = 0; i < 20 && fetch.calls.length < 3; i++) {
@@ -135,11 +139,29 @@ describe("Meeting BaaS", () => {
 });
 
 describe("Cronofy", () => {
+  it("stores a complete callback without details, as Cronofy's resource-download page shows one, with no duration", async () => {
+    const fetch = stubFetch({
+      "https://cronofy-resources.example.invalid/v1/meeting_agents/": () =>
+        Response.json(
+          { resource: { download_url: "https://downloads.cronofy.test/t.json?sig=1" } },
+          { status: 302, headers: { location: "https://downloads.cronofy.test/t.json?sig=1" } },
+        ),
+      "https://downloads.cronofy.test/": () => Response.json(example("cronofy/examples/transcript.json")),
+    });
+    receiver = startReceiver({ cronofyApiKey: "cronofy-api-key" }, { fetch });
+    const complete = example("cronofy/examples/meeting_agent_complete--without-details.json");
+    expect(complete.meeting_agent.details).toBeUndefined();
+    await send(receiver, cronofyRequest(complete));
+    await receiver.processor.drain();
+    const [m] = await meetings(receiver, "?provider=cronofy");
+    expect(m).toMatchObject({ status: "completed", durationSeconds: null });
+  });
+
   it("activated then complete; the transcript through the resource URL with the API key (302 then download)", async () => {
     const transcript = example("cronofy/examples/transcript.json");
     const authorization: (string | null)[] = [];
     const fetch = stubFetch({
-      "https://api.cronofy.com/v1/meeting_agents/": () =>
+      "https://cronofy-resources.example.invalid/v1/meeting_agents/": () =>
         Response.json(
           { resource: { download_url: "https://downloads.cronofy.test/t.json?sig=1" } },
           { status: 302, headers: { location: "https://downloads.cronofy.test/t.json?sig=1" } },

@@ -215,7 +215,7 @@ export interface components {
             tzid: string;
             /** @description The conference the Meeting Agent joins. */
             conferencing: {
-                /** @description The conferencing provider, such as `zoom`, `google_meet` or `ms_teams`. An open list. */
+                /** @description The conferencing provider. Cronofy's examples show only `zoom`; the values for other services are not documented. An open list. */
                 provider_name: string;
                 /**
                  * Format: uri
@@ -248,7 +248,7 @@ export interface components {
         MeetingAgentState: "created" | "complete" | (string & {});
         /**
          * MeetingAgentDetails
-         * @description What Cronofy reports about the Meeting Agent's session once it has one.
+         * @description What Cronofy reports about the Meeting Agent's session once it has one. Not always sent: the resource-download page's `meeting_agent_complete` example has no `details`.
          */
         MeetingAgentDetails: {
             recording?: components["schemas"]["Recording"];
@@ -272,13 +272,13 @@ export interface components {
             type: "dashboard" | "cronofy" | "voice" | "conference" | (string & {});
             /**
              * Format: uri
-             * @description Where the resource lives. For downloadable resources, fetch it with the API key; the URL itself is not presigned.
+             * @description Where the resource lives. For API resources, `GET` it with the API key; Cronofy documents neither the host nor the path, so use the URL as given and never build one.
              */
             url: string;
         };
         /**
          * MeetingAgentComplete
-         * @description Sent when a Meeting Agent has left the meeting and its recording is processed. The state is `complete`, `details.recording.duration_seconds` gives the recording length, and `resources` lists the transcript, audio and video to download.
+         * @description Sent when a Meeting Agent has left the meeting and its recording is processed. The state is `complete` and `resources` lists the transcript, audio and video to download; `details.recording.duration_seconds`, when `details` is present, gives the recording length (Cronofy's resource-download page shows a complete callback without `details`).
          */
         MeetingAgentComplete: {
             /** @description Why the callback was sent; the interactions include `meeting_agent_complete`. */
@@ -297,8 +297,8 @@ export interface components {
                 /** @description The Meeting Agent's id, `agt_` followed by a hex id. */
                 sub: string;
                 state: components["schemas"]["MeetingAgentState"];
-                /** @description The recording's details. */
-                details: {
+                /** @description The recording's details. Optional: the callbacks page shows them, the resource-download page's complete callback does not. */
+                details?: {
                     recording: components["schemas"]["Recording"];
                 };
                 /** @description The dashboard link and, when recorded, the transcript, audio and video. */
@@ -364,14 +364,10 @@ export interface components {
             start_time?: number;
             /** @description What went wrong. Only present with `recording_failed`. */
             error_message?: string;
-            /** @description Which attempt is starting, counting from 1. Sent with `retrying` by newer versions of Meeting BaaS. */
-            attempt?: number;
-            /** @description How many attempts will be made at most. Sent with `retrying` by newer versions of Meeting BaaS. */
-            max?: number;
         };
         /**
          * BotStatusCode
-         * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time (its newer SDKs already send `retrying`), so any string is accepted and an unknown code must not make a receiver reject the delivery.
+         * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time, so any string is accepted and an unknown code must not make a receiver reject the delivery.
          *
          *     - `queued`: the bot is waiting to be started.
          *     - `pickup_delayed`: starting the bot takes longer than usual; it is still queued.
@@ -394,9 +390,10 @@ export interface components {
          *     - `waiting_room_timeout`: nobody admitted the bot from the waiting room in time.
          *     - `invalid_meeting_url`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
          *     - `meeting_error`: the meeting platform reported an error.
-         *     - `retrying` (newer SDKs): the bot is being retried after a failed attempt; `attempt` and `max` count the attempts.
+         *
+         *     An unreleased SDK generator spec also had `awaiting_reconciliation`, `transcription_failed` and `retrying` (with `attempt`/`max`); the official `openapi-v2.json` does not, so they are not listed, and the open list accepts them.
          */
-        BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | "retrying" | (string & {});
+        BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | (string & {});
         /**
          * Extra
          * @description The `extra` metadata object given when the bot was created, echoed back unchanged so that you can correlate the bot with your own records (a CRM deal, a workspace, a user). Any JSON object; null when none was given.
@@ -893,7 +890,7 @@ export interface components {
             end?: string | null;
             /** @description The conference's join URL. */
             joinUrl?: string | null;
-            /** @description Conferencing platform: zoom, google_meet, microsoft_teams, … */
+            /** @description Conferencing platform as the provider names it: Cronofy's `conferencing.provider_name` (such as `zoom`) or Meeting BaaS's `meeting_platform` (`zoom`, `meet`, `teams`). */
             platform?: string | null;
             /** @description Where the recording is: `scheduled`, `joining`, `in_call`, `recording`, `completed`, `failed`, or the provider's own code when it maps to none. */
             status: string;
