@@ -3,26 +3,23 @@
 /* eslint-disable */
 import specFormats from "@meeting-webhooks/specs/formats";
 
-export const lenient_cronofy_schemas_meeting_agent_activated = validate52;
-const schema19 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
-const schema20 = {"type":"object","required":["type"],"properties":{"type":{"$ref":"./interaction-type.json"},"subtype":{"$ref":"./failure-subtype.json"}}};
-const schema21 = {"anyOf":[{"type":"string","enum":["meeting_agent_activated","meeting_agent_complete","meeting_agent_failed"]},{"type":"string"}]};
+export const lenient_cronofy_schemas_envelope_callback = validate52;
+const schema19 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"type":"string","minLength":1},"interactions":{"type":"array","minItems":1,"items":{"type":"object","required":["type"],"properties":{"type":{"type":"string","minLength":1}}}}}},"meeting_agent":{"type":"object","required":["sub","state"],"properties":{"sub":{"type":"string","minLength":1},"state":{"type":"string","minLength":1}}}}};
+const func1 = specFormats.ucs2length;
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -31,8 +28,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((data === "meeting_agent_activated") || (data === "meeting_agent_complete")) || (data === "meeting_agent_failed"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema21.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -41,11 +38,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(typeof data !== "string"){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err2 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -54,10 +51,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data0.interactions === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -66,23 +61,543 @@ vErrors.push(err3);
 }
 errors++;
 }
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(data0.type !== undefined){
+let data1 = data0.type;
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err4 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
 }
 else {
-vErrors = null;
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err6 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.type === undefined){
+const err7 = {instancePath:instancePath+"/notification/interactions/" + i0,schemaPath:"#/properties/notification/properties/interactions/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data3.type !== undefined){
+let data4 = data3.type;
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i0+"/type",schemaPath:"#/properties/notification/properties/interactions/items/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/notification/interactions/" + i0+"/type",schemaPath:"#/properties/notification/properties/interactions/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
 }
 }
 }
-validate54.errors = vErrors;
+else {
+const err10 = {instancePath:instancePath+"/notification/interactions/" + i0,schemaPath:"#/properties/notification/properties/interactions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.meeting_agent !== undefined){
+let data5 = data.meeting_agent;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.sub === undefined){
+const err13 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "sub"},message:"must have required property '"+"sub"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data5.state === undefined){
+const err14 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data5.sub !== undefined){
+let data6 = data5.sub;
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err15 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data5.state !== undefined){
+let data7 = data5.state;
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+const err17 = {instancePath:instancePath+"/meeting_agent/state",schemaPath:"#/properties/meeting_agent/properties/state/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/meeting_agent/state",schemaPath:"#/properties/meeting_agent/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":{"notification":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema22 = {"anyOf":[{"type":"string","enum":["meeting_agent_activation_failed","meeting_agent_rejected","join_timeout","access_denied","meeting_not_found","internal_error","meeting_agents_disabled","no_meeting_authorization"]},{"type":"string"}]};
+export const strict_cronofy_schemas_envelope_callback = validate53;
+const schema20 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"type":"string","minLength":1},"interactions":{"type":"array","minItems":1,"items":{"type":"object","required":["type"],"properties":{"type":{"type":"string","minLength":1}},"additionalProperties":false}}},"additionalProperties":false},"meeting_agent":{"type":"object","required":["sub","state"],"properties":{"sub":{"type":"string","minLength":1},"state":{"type":"string","minLength":1}},"additionalProperties":false}},"additionalProperties":false};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "notification") || (key0 === "meeting_agent"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.interactions === undefined){
+const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "type") || (key1 === "interactions"))){
+const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.type !== undefined){
+let data1 = data0.type;
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err8 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.type === undefined){
+const err9 = {instancePath:instancePath+"/notification/interactions/" + i0,schemaPath:"#/properties/notification/properties/interactions/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key2 in data3){
+if(!(key2 === "type")){
+const err10 = {instancePath:instancePath+"/notification/interactions/" + i0,schemaPath:"#/properties/notification/properties/interactions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data3.type !== undefined){
+let data4 = data3.type;
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+const err11 = {instancePath:instancePath+"/notification/interactions/" + i0+"/type",schemaPath:"#/properties/notification/properties/interactions/items/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/notification/interactions/" + i0+"/type",schemaPath:"#/properties/notification/properties/interactions/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/notification/interactions/" + i0,schemaPath:"#/properties/notification/properties/interactions/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.meeting_agent !== undefined){
+let data5 = data.meeting_agent;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.sub === undefined){
+const err16 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "sub"},message:"must have required property '"+"sub"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data5.state === undefined){
+const err17 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+for(const key3 in data5){
+if(!((key3 === "sub") || (key3 === "state"))){
+const err18 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data5.sub !== undefined){
+let data6 = data5.sub;
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+const err19 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data5.state !== undefined){
+let data7 = data5.state;
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+const err21 = {instancePath:instancePath+"/meeting_agent/state",schemaPath:"#/properties/meeting_agent/properties/state/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/meeting_agent/state",schemaPath:"#/properties/meeting_agent/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const lenient_cronofy_schemas_meeting_agent_activated = validate54;
+const schema21 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
+const schema22 = {"type":"object","required":["type"],"properties":{"type":{"$ref":"./interaction-type.json"},"subtype":{"$ref":"./failure-subtype.json"}}};
+const schema23 = {"anyOf":[{"type":"string","enum":["meeting_agent_activated","meeting_agent_complete","meeting_agent_failed"]},{"type":"string"}]};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -107,8 +622,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((((((data === "meeting_agent_activation_failed") || (data === "meeting_agent_rejected")) || (data === "join_timeout")) || (data === "access_denied")) || (data === "meeting_not_found")) || (data === "internal_error")) || (data === "meeting_agents_disabled")) || (data === "no_meeting_authorization"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema22.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(!(((data === "meeting_agent_activated") || (data === "meeting_agent_complete")) || (data === "meeting_agent_failed"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -158,11 +673,87 @@ return errors === 0;
 }
 validate56.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema24 = {"anyOf":[{"type":"string","enum":["meeting_agent_activation_failed","meeting_agent_rejected","join_timeout","access_denied","meeting_not_found","internal_error","meeting_agents_disabled","no_meeting_authorization"]},{"type":"string"}]};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate58.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((data === "meeting_agent_activation_failed") || (data === "meeting_agent_rejected")) || (data === "join_timeout")) || (data === "access_denied")) || (data === "meeting_not_found")) || (data === "internal_error")) || (data === "meeting_agents_disabled")) || (data === "no_meeting_authorization"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema24.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(typeof data !== "string"){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+validate58.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -181,14 +772,14 @@ vErrors.push(err0);
 errors++;
 }
 if(data.type !== undefined){
-if(!(validate54(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
 if(data.subtype !== undefined){
-if(!(validate56(data.subtype, {instancePath:instancePath+"/subtype",parentData:data,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data.subtype, {instancePath:instancePath+"/subtype",parentData:data,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
@@ -203,21 +794,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":{"type":true,"subtype":true},"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":{"type":true,"subtype":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema23 = {"type":"object","required":["event_id","summary","start","end","tzid","conferencing","meeting_agent"],"properties":{"event_id":{"type":"string","minLength":1},"summary":{"type":"string"},"start":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"end":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"tzid":{"type":"string","minLength":1},"conferencing":{"type":"object","required":["provider_name","join_url"],"properties":{"provider_name":{"type":"string"},"join_url":{"type":"string","format":"uri"}}},"meeting_agent":{"type":"object","required":["profile_id"],"properties":{"profile_id":{"anyOf":[{"type":"string","enum":["cronofy","none"]},{"type":"string"}]}}}}};
-const func1 = specFormats.ucs2length;
+const schema25 = {"type":"object","required":["event_id","summary","start","end","tzid","conferencing","meeting_agent"],"properties":{"event_id":{"type":"string","minLength":1},"summary":{"type":"string"},"start":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"end":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"tzid":{"type":"string","minLength":1},"conferencing":{"type":"object","required":["provider_name","join_url"],"properties":{"provider_name":{"type":"string"},"join_url":{"type":"string","format":"uri"}}},"meeting_agent":{"type":"object","required":["profile_id"],"properties":{"profile_id":{"anyOf":[{"type":"string","enum":["cronofy","none"]},{"type":"string"}]}}}}};
 const formats0 = specFormats.formats["date-time"];
 const formats2 = specFormats.formats.date;
 const formats8 = specFormats.formats.uri;
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate61.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -610,7 +1200,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!((data9 === "cronofy") || (data9 === "none"))){
-const err30 = {instancePath:instancePath+"/meeting_agent/profile_id",schemaPath:"#/properties/meeting_agent/properties/profile_id/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.properties.meeting_agent.properties.profile_id.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err30 = {instancePath:instancePath+"/meeting_agent/profile_id",schemaPath:"#/properties/meeting_agent/properties/profile_id/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema25.properties.meeting_agent.properties.profile_id.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -679,19 +1269,19 @@ vErrors.push(err34);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":{"event_id":true,"summary":true,"start":true,"end":true,"tzid":true,"conferencing":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
+validate61.evaluated = {"props":{"event_id":true,"summary":true,"start":true,"end":true,"tzid":true,"conferencing":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema24 = {"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./meeting-agent-state.json"},"details":{"$ref":"./agent-details.json"},"resources":{"type":"array","items":{"$ref":"./resource.json"}}}};
+const schema26 = {"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./meeting-agent-state.json"},"details":{"$ref":"./agent-details.json"},"resources":{"type":"array","items":{"$ref":"./resource.json"}}}};
 const pattern3 = new RegExp("^agt_[A-Za-z0-9]+$", "u");
-const schema25 = {"anyOf":[{"type":"string","enum":["created","complete"]},{"type":"string"}]};
+const schema27 = {"anyOf":[{"type":"string","enum":["created","complete"]},{"type":"string"}]};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate62.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -712,7 +1302,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "created") || (data === "complete"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema25.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema27.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -757,18 +1347,18 @@ vErrors = null;
 }
 }
 }
-validate62.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
-validate62.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate64.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema26 = {"type":"object","properties":{"recording":{"$ref":"./recording.json"}}};
-const schema27 = {"type":"object","required":["duration_seconds"],"properties":{"duration_seconds":{"type":"integer","minimum":0}}};
+const schema28 = {"type":"object","properties":{"recording":{"$ref":"./recording.json"}}};
+const schema29 = {"type":"object","required":["duration_seconds"],"properties":{"duration_seconds":{"type":"integer","minimum":0}}};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate65.evaluated;
+const evaluated0 = validate67.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -822,16 +1412,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
-validate65.evaluated = {"props":{"duration_seconds":true},"dynamicProps":false,"dynamicItems":false};
+validate67.evaluated = {"props":{"duration_seconds":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate64.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -840,8 +1430,8 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.recording !== undefined){
-if(!(validate65(data.recording, {instancePath:instancePath+"/recording",parentData:data,parentDataProperty:"recording",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate67(data.recording, {instancePath:instancePath+"/recording",parentData:data,parentDataProperty:"recording",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
@@ -856,17 +1446,17 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":{"recording":true},"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":{"recording":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema28 = {"type":"object","required":["category","type","url"],"properties":{"category":{"anyOf":[{"type":"string","enum":["cronofy","transcript","audio","video"]},{"type":"string"}]},"type":{"anyOf":[{"type":"string","enum":["dashboard","cronofy","voice","conference"]},{"type":"string"}]},"url":{"type":"string","format":"uri"}}};
+const schema30 = {"type":"object","required":["category","type","url"],"properties":{"category":{"anyOf":[{"type":"string","enum":["cronofy","transcript","audio","video"]},{"type":"string"}]},"type":{"anyOf":[{"type":"string","enum":["dashboard","cronofy","voice","conference"]},{"type":"string"}]},"url":{"type":"string","format":"uri"}}};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate68.evaluated;
+const evaluated0 = validate70.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -920,7 +1510,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "cronofy") || (data0 === "transcript")) || (data0 === "audio")) || (data0 === "video"))){
-const err4 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema28.properties.category.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema30.properties.category.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -982,7 +1572,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((data1 === "dashboard") || (data1 === "cronofy")) || (data1 === "voice")) || (data1 === "conference"))){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema28.properties.type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema30.properties.type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1064,16 +1654,16 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":{"category":true,"type":true,"url":true},"dynamicProps":false,"dynamicItems":false};
+validate70.evaluated = {"props":{"category":true,"type":true,"url":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1137,14 +1727,14 @@ errors++;
 }
 }
 if(data.state !== undefined){
-if(!(validate62(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate64(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 }
 if(data.details !== undefined){
-if(!(validate64(data.details, {instancePath:instancePath+"/details",parentData:data,parentDataProperty:"details",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate66(data.details, {instancePath:instancePath+"/details",parentData:data,parentDataProperty:"details",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 }
@@ -1153,8 +1743,8 @@ let data3 = data.resources;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate68(data3[i0], {instancePath:instancePath+"/resources/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate70(data3[i0], {instancePath:instancePath+"/resources/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 }
@@ -1181,16 +1771,16 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":{"sub":true,"state":true,"details":true,"resources":true},"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":{"sub":true,"state":true,"details":true,"resources":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1278,8 +1868,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate53(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 }
@@ -1373,14 +1963,14 @@ errors++;
 }
 }
 if(data.event !== undefined){
-if(!(validate59(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data.meeting_agent !== undefined){
-if(!(validate61(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
@@ -1395,52 +1985,15 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_cronofy_schemas_meeting_agent_activated = validate71;
-const schema29 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
-const schema30 = {"type":"object","required":["type"],"properties":{"type":{"$ref":"./interaction-type.json"},"subtype":{"$ref":"./failure-subtype.json"}},"additionalProperties":false};
-const schema31 = {"type":"string","enum":["meeting_agent_activated","meeting_agent_complete","meeting_agent_failed"]};
-
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate73.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(((data === "meeting_agent_activated") || (data === "meeting_agent_complete")) || (data === "meeting_agent_failed"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate73.errors = vErrors;
-return errors === 0;
-}
-validate73.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema32 = {"type":"string","enum":["meeting_agent_activation_failed","meeting_agent_rejected","join_timeout","access_denied","meeting_not_found","internal_error","meeting_agents_disabled","no_meeting_authorization"]};
+export const strict_cronofy_schemas_meeting_agent_activated = validate73;
+const schema31 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
+const schema32 = {"type":"object","required":["type"],"properties":{"type":{"$ref":"./interaction-type.json"},"subtype":{"$ref":"./failure-subtype.json"}},"additionalProperties":false};
+const schema33 = {"type":"string","enum":["meeting_agent_activated","meeting_agent_complete","meeting_agent_failed"]};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1462,8 +2015,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((((((data === "meeting_agent_activation_failed") || (data === "meeting_agent_rejected")) || (data === "join_timeout")) || (data === "access_denied")) || (data === "meeting_not_found")) || (data === "internal_error")) || (data === "meeting_agents_disabled")) || (data === "no_meeting_authorization"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+if(!(((data === "meeting_agent_activated") || (data === "meeting_agent_complete")) || (data === "meeting_agent_failed"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1477,11 +2030,48 @@ return errors === 0;
 }
 validate75.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema34 = {"type":"string","enum":["meeting_agent_activation_failed","meeting_agent_rejected","join_timeout","access_denied","meeting_not_found","internal_error","meeting_agents_disabled","no_meeting_authorization"]};
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate77.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((data === "meeting_agent_activation_failed") || (data === "meeting_agent_rejected")) || (data === "join_timeout")) || (data === "access_denied")) || (data === "meeting_not_found")) || (data === "internal_error")) || (data === "meeting_agents_disabled")) || (data === "no_meeting_authorization"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate77.errors = vErrors;
+return errors === 0;
+}
+validate77.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1512,14 +2102,14 @@ errors++;
 }
 }
 if(data.type !== undefined){
-if(!(validate73(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate75(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 }
 if(data.subtype !== undefined){
-if(!(validate75(data.subtype, {instancePath:instancePath+"/subtype",parentData:data,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate77(data.subtype, {instancePath:instancePath+"/subtype",parentData:data,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
@@ -1534,17 +2124,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate72.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema33 = {"type":"object","required":["event_id","summary","start","end","tzid","conferencing","meeting_agent"],"properties":{"event_id":{"type":"string","minLength":1},"summary":{"type":"string"},"start":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"end":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"tzid":{"type":"string","minLength":1},"conferencing":{"type":"object","required":["provider_name","join_url"],"properties":{"provider_name":{"type":"string"},"join_url":{"type":"string","format":"uri"}},"additionalProperties":false},"meeting_agent":{"type":"object","required":["profile_id"],"properties":{"profile_id":{"type":"string","enum":["cronofy","none"]}},"additionalProperties":false}},"additionalProperties":false};
+const schema35 = {"type":"object","required":["event_id","summary","start","end","tzid","conferencing","meeting_agent"],"properties":{"event_id":{"type":"string","minLength":1},"summary":{"type":"string"},"start":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"end":{"anyOf":[{"type":"string","format":"date-time"},{"type":"string","format":"date"}]},"tzid":{"type":"string","minLength":1},"conferencing":{"type":"object","required":["provider_name","join_url"],"properties":{"provider_name":{"type":"string"},"join_url":{"type":"string","format":"uri"}},"additionalProperties":false},"meeting_agent":{"type":"object","required":["profile_id"],"properties":{"profile_id":{"type":"string","enum":["cronofy","none"]}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate80.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1970,7 +2560,7 @@ vErrors.push(err32);
 errors++;
 }
 if(!((data9 === "cronofy") || (data9 === "none"))){
-const err33 = {instancePath:instancePath+"/meeting_agent/profile_id",schemaPath:"#/properties/meeting_agent/properties/profile_id/enum",keyword:"enum",params:{allowedValues: schema33.properties.meeting_agent.properties.profile_id.enum},message:"must be equal to one of the allowed values"};
+const err33 = {instancePath:instancePath+"/meeting_agent/profile_id",schemaPath:"#/properties/meeting_agent/properties/profile_id/enum",keyword:"enum",params:{allowedValues: schema35.properties.meeting_agent.properties.profile_id.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2003,18 +2593,18 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema34 = {"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./meeting-agent-state.json"},"details":{"$ref":"./agent-details.json"},"resources":{"type":"array","items":{"$ref":"./resource.json"}}},"additionalProperties":false};
-const schema35 = {"type":"string","enum":["created","complete"]};
+const schema36 = {"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./meeting-agent-state.json"},"details":{"$ref":"./agent-details.json"},"resources":{"type":"array","items":{"$ref":"./resource.json"}}},"additionalProperties":false};
+const schema37 = {"type":"string","enum":["created","complete"]};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2032,7 +2622,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "created") || (data === "complete"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2041,18 +2631,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema36 = {"type":"object","properties":{"recording":{"$ref":"./recording.json"}},"additionalProperties":false};
-const schema37 = {"type":"object","required":["duration_seconds"],"properties":{"duration_seconds":{"type":"integer","minimum":0}},"additionalProperties":false};
+const schema38 = {"type":"object","properties":{"recording":{"$ref":"./recording.json"}},"additionalProperties":false};
+const schema39 = {"type":"object","required":["duration_seconds"],"properties":{"duration_seconds":{"type":"integer","minimum":0}},"additionalProperties":false};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate84.evaluated;
+const evaluated0 = validate86.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2118,16 +2708,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
-validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate85.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2148,8 +2738,8 @@ errors++;
 }
 }
 if(data.recording !== undefined){
-if(!(validate84(data.recording, {instancePath:instancePath+"/recording",parentData:data,parentDataProperty:"recording",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate86(data.recording, {instancePath:instancePath+"/recording",parentData:data,parentDataProperty:"recording",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -2164,17 +2754,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
-validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema38 = {"type":"object","required":["category","type","url"],"properties":{"category":{"type":"string","enum":["cronofy","transcript","audio","video"]},"type":{"type":"string","enum":["dashboard","cronofy","voice","conference"]},"url":{"type":"string","format":"uri"}},"additionalProperties":false};
+const schema40 = {"type":"object","required":["category","type","url"],"properties":{"category":{"type":"string","enum":["cronofy","transcript","audio","video"]},"type":{"type":"string","enum":["dashboard","cronofy","voice","conference"]},"url":{"type":"string","format":"uri"}},"additionalProperties":false};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate87.evaluated;
+const evaluated0 = validate89.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2237,7 +2827,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((((data0 === "cronofy") || (data0 === "transcript")) || (data0 === "audio")) || (data0 === "video"))){
-const err5 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema38.properties.category.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/category",schemaPath:"#/properties/category/enum",keyword:"enum",params:{allowedValues: schema40.properties.category.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2260,7 +2850,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((((data1 === "dashboard") || (data1 === "cronofy")) || (data1 === "voice")) || (data1 === "conference"))){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema38.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema40.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2306,16 +2896,16 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
-validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate82.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2391,14 +2981,14 @@ errors++;
 }
 }
 if(data.state !== undefined){
-if(!(validate81(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data.state, {instancePath:instancePath+"/state",parentData:data,parentDataProperty:"state",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
 if(data.details !== undefined){
-if(!(validate83(data.details, {instancePath:instancePath+"/details",parentData:data,parentDataProperty:"details",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate85(data.details, {instancePath:instancePath+"/details",parentData:data,parentDataProperty:"details",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
@@ -2407,8 +2997,8 @@ let data3 = data.resources;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate87(data3[i0], {instancePath:instancePath+"/resources/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data3[i0], {instancePath:instancePath+"/resources/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -2435,16 +3025,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
+const evaluated0 = validate73.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2556,8 +3146,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate72(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
@@ -2651,14 +3241,14 @@ errors++;
 }
 }
 if(data.event !== undefined){
-if(!(validate78(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 if(data.meeting_agent !== undefined){
-if(!(validate80(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
@@ -2673,18 +3263,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
-validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_cronofy_schemas_meeting_agent_complete = validate90;
-const schema39 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}}},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}}}}};
+export const lenient_cronofy_schemas_meeting_agent_complete = validate92;
+const schema41 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}}},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}}}}};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate90.evaluated;
+const evaluated0 = validate92.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2772,8 +3362,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate53(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 }
@@ -2867,8 +3457,8 @@ errors++;
 }
 }
 if(data.event !== undefined){
-if(!(validate59(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
@@ -2931,8 +3521,8 @@ errors++;
 }
 }
 if(data7.state !== undefined){
-if(!(validate62(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate64(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 }
@@ -2950,8 +3540,8 @@ vErrors.push(err18);
 errors++;
 }
 if(data10.recording !== undefined){
-if(!(validate65(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate67(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
@@ -2972,8 +3562,8 @@ let data12 = data7.resources;
 if(Array.isArray(data12)){
 const len2 = data12.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate68(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate70(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 }
@@ -3012,18 +3602,18 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
-validate90.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
+validate92.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_cronofy_schemas_meeting_agent_complete = validate96;
-const schema40 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}},"additionalProperties":false},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_cronofy_schemas_meeting_agent_complete = validate98;
+const schema42 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}},"additionalProperties":false},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate96.evaluated;
+const evaluated0 = validate98.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3135,8 +3725,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate72(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
@@ -3230,8 +3820,8 @@ errors++;
 }
 }
 if(data.event !== undefined){
-if(!(validate78(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
@@ -3306,8 +3896,8 @@ errors++;
 }
 }
 if(data7.state !== undefined){
-if(!(validate81(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -3337,8 +3927,8 @@ errors++;
 }
 }
 if(data10.recording !== undefined){
-if(!(validate84(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate86(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -3359,8 +3949,8 @@ let data12 = data7.resources;
 if(Array.isArray(data12)){
 const len2 = data12.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate87(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -3399,18 +3989,18 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate96.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
-validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_cronofy_schemas_meeting_agent_failed = validate102;
-const schema41 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"./common/failure-subtype.json"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
+export const lenient_cronofy_schemas_meeting_agent_failed = validate104;
+const schema43 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"./common/failure-subtype.json"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate102.evaluated;
+const evaluated0 = validate104.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3498,8 +4088,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate53(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 }
@@ -3542,8 +4132,8 @@ errors++;
 }
 }
 if(data4.subtype !== undefined){
-if(!(validate56(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
@@ -3609,14 +4199,14 @@ errors++;
 }
 }
 if(data.event !== undefined){
-if(!(validate59(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data.meeting_agent !== undefined){
-if(!(validate61(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate63(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
@@ -3631,18 +4221,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
-validate102.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
+validate104.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_cronofy_schemas_meeting_agent_failed = validate107;
-const schema42 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"https://meeting-webhooks.invalid/lenient/cronofy/schemas/common/failure-subtype.json"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
+export const strict_cronofy_schemas_meeting_agent_failed = validate109;
+const schema44 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"https://meeting-webhooks.invalid/lenient/cronofy/schemas/common/failure-subtype.json"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate107.evaluated;
+const evaluated0 = validate109.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3754,8 +4344,8 @@ errors++;
 }
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate72(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
@@ -3798,8 +4388,8 @@ errors++;
 }
 }
 if(data4.subtype !== undefined){
-if(!(validate56(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate58(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 }
@@ -3865,14 +4455,14 @@ errors++;
 }
 }
 if(data.event !== undefined){
-if(!(validate78(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 }
 if(data.meeting_agent !== undefined){
-if(!(validate80(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
@@ -3887,18 +4477,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
-validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_cronofy_schemas_transcript = validate112;
-const schema43 = {"type":"object","required":["meeting_agent","transcript"],"properties":{"meeting_agent":{"type":"object","required":["sub"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"}}},"transcript":{"type":"object","required":["summary","paragraphs"],"properties":{"summary":{"type":"string"},"paragraphs":{"type":"array","items":{"type":"object","required":["speaker","start","end","sentences"],"properties":{"speaker":{"type":"object","required":["identifier"],"properties":{"identifier":{"type":"string"},"name":{"type":"string"}}},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0},"sentences":{"type":"array","items":{"type":"object","required":["text","start","end"],"properties":{"text":{"type":"string"},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0}}}}}}}}}}};
+export const lenient_cronofy_schemas_transcript = validate114;
+const schema45 = {"type":"object","required":["meeting_agent","transcript"],"properties":{"meeting_agent":{"type":"object","required":["sub"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"}}},"transcript":{"type":"object","required":["summary","paragraphs"],"properties":{"summary":{"type":"string"},"paragraphs":{"type":"array","items":{"type":"object","required":["speaker","start","end","sentences"],"properties":{"speaker":{"type":"object","required":["identifier"],"properties":{"identifier":{"type":"string"},"name":{"type":"string"}}},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0},"sentences":{"type":"array","items":{"type":"object","required":["text","start","end"],"properties":{"text":{"type":"string"},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0}}}}}}}}}}};
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate112.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4327,18 +4917,18 @@ vErrors.push(err34);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate112.evaluated = {"props":{"meeting_agent":true,"transcript":true},"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":{"meeting_agent":true,"transcript":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_cronofy_schemas_transcript = validate113;
-const schema44 = {"type":"object","required":["meeting_agent","transcript"],"properties":{"meeting_agent":{"type":"object","required":["sub"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"}},"additionalProperties":false},"transcript":{"type":"object","required":["summary","paragraphs"],"properties":{"summary":{"type":"string"},"paragraphs":{"type":"array","items":{"type":"object","required":["speaker","start","end","sentences"],"properties":{"speaker":{"type":"object","required":["identifier"],"properties":{"identifier":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0},"sentences":{"type":"array","items":{"type":"object","required":["text","start","end"],"properties":{"text":{"type":"string"},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0}},"additionalProperties":false}}},"additionalProperties":false}}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_cronofy_schemas_transcript = validate115;
+const schema46 = {"type":"object","required":["meeting_agent","transcript"],"properties":{"meeting_agent":{"type":"object","required":["sub"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"}},"additionalProperties":false},"transcript":{"type":"object","required":["summary","paragraphs"],"properties":{"summary":{"type":"string"},"paragraphs":{"type":"array","items":{"type":"object","required":["speaker","start","end","sentences"],"properties":{"speaker":{"type":"object","required":["identifier"],"properties":{"identifier":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0},"sentences":{"type":"array","items":{"type":"object","required":["text","start","end"],"properties":{"text":{"type":"string"},"start":{"type":"number","minimum":0},"end":{"type":"number","minimum":0}},"additionalProperties":false}}},"additionalProperties":false}}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate113.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4839,18 +5429,18 @@ vErrors.push(err40);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_artifacts_diarization_segment = validate114;
-const schema45 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}}};
+export const lenient_meetingbaas_schemas_artifacts_diarization_segment = validate116;
+const schema47 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}}};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate114.evaluated;
+const evaluated0 = validate116.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4962,18 +5552,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
-validate114.evaluated = {"props":{"speaker":true,"start_time":true,"end_time":true,"user_id":true,"lang":true},"dynamicProps":false,"dynamicItems":false};
+validate116.evaluated = {"props":{"speaker":true,"start_time":true,"end_time":true,"user_id":true,"lang":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_artifacts_diarization_segment = validate115;
-const schema46 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_artifacts_diarization_segment = validate117;
+const schema48 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}},"additionalProperties":false};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5097,19 +5687,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_artifacts_raw_transcription = validate116;
-const schema47 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}}},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"number"}}}},"error":{}}},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}}}},"created_at":{"type":"string","format":"date-time"}}};
+export const lenient_meetingbaas_schemas_artifacts_raw_transcription = validate118;
+const schema49 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}}},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"number"}}}},"error":{}}},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}}}},"created_at":{"type":"string","format":"date-time"}}};
 const formats24 = specFormats.formats.uuid;
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5898,19 +6488,19 @@ vErrors.push(err64);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":{"bot_id":true,"transcriptions":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":{"bot_id":true,"transcriptions":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_artifacts_raw_transcription = validate117;
-const schema48 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}},"additionalProperties":false},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"number"}},"additionalProperties":false}},"error":{}},"additionalProperties":false},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}},"additionalProperties":false}},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
-const func5 = Object.prototype.hasOwnProperty;
+export const strict_meetingbaas_schemas_artifacts_raw_transcription = validate119;
+const schema50 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}},"additionalProperties":false},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"number"}},"additionalProperties":false}},"error":{}},"additionalProperties":false},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}},"additionalProperties":false}},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
+const func13 = Object.prototype.hasOwnProperty;
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6013,7 +6603,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key1 in data2){
-if(!(func5.call(schema48.properties.transcriptions.items.properties, key1))){
+if(!(func13.call(schema50.properties.transcriptions.items.properties, key1))){
 const err8 = {instancePath:instancePath+"/transcriptions/" + i0,schemaPath:"#/properties/transcriptions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
@@ -6771,19 +7361,19 @@ vErrors.push(err70);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_artifacts_transcription = validate118;
-const schema49 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"string"}}}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}}},"created_at":{"type":"string","format":"date-time"}}};
-const schema50 = {"anyOf":[{"type":"string","enum":["gladia"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_artifacts_transcription = validate120;
+const schema51 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"string"}}}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}}},"created_at":{"type":"string","format":"date-time"}}};
+const schema52 = {"anyOf":[{"type":"string","enum":["gladia"]},{"type":"string"}]};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6804,7 +7394,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(data === "gladia")){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema50.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema52.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6849,16 +7439,16 @@ vErrors = null;
 }
 }
 }
-validate119.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6932,8 +7522,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate119(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate121(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
@@ -7471,19 +8061,19 @@ vErrors.push(err50);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":{"bot_id":true,"provider":true,"result":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":{"bot_id":true,"provider":true,"result":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_artifacts_transcription = validate121;
-const schema51 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"string"}},"additionalProperties":false}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}},"additionalProperties":false},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
-const schema52 = {"type":"string","enum":["gladia"]};
+export const strict_meetingbaas_schemas_artifacts_transcription = validate123;
+const schema53 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"string"}},"additionalProperties":false}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}},"additionalProperties":false},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
+const schema54 = {"type":"string","enum":["gladia"]};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate122.evaluated;
+const evaluated0 = validate124.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7501,7 +8091,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(data === "gladia")){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7510,16 +8100,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
-validate122.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate124.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7605,8 +8195,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate122(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate124(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 }
@@ -8180,19 +8770,19 @@ vErrors.push(err54);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_chat_message = validate124;
-const schema53 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema54 = {"type":["object","null"]};
+export const lenient_meetingbaas_schemas_bot_chat_message = validate126;
+const schema55 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema56 = {"type":["object","null"]};
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate127.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8200,7 +8790,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema54.type},message:"must be object,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema56.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8209,16 +8799,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate127.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8380,7 +8970,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema53.properties.data.properties.event_id.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema55.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8429,7 +9019,7 @@ errors++;
 if(data1.sender_id !== undefined){
 let data6 = data1.sender_id;
 if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-const err18 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema53.properties.data.properties.sender_id.type},message:"must be integer,null"};
+const err18 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema55.properties.data.properties.sender_id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8501,8 +9091,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate125(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
@@ -8517,19 +9107,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_chat_message = validate127;
-const schema55 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema56 = {"type":["object","null"]};
+export const strict_meetingbaas_schemas_bot_chat_message = validate129;
+const schema57 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema58 = {"type":["object","null"]};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
+const evaluated0 = validate130.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8537,7 +9127,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema56.type},message:"must be object,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema58.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8546,16 +9136,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
-validate128.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate130.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8741,7 +9331,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err16 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema55.properties.data.properties.event_id.type},message:"must be string,null"};
+const err16 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema57.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8790,7 +9380,7 @@ errors++;
 if(data1.sender_id !== undefined){
 let data6 = data1.sender_id;
 if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-const err20 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema55.properties.data.properties.sender_id.type},message:"must be integer,null"};
+const err20 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema57.properties.data.properties.sender_id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -8862,8 +9452,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate128(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
@@ -8878,19 +9468,19 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_completed = validate130;
-const schema57 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema58 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}}};
+export const lenient_meetingbaas_schemas_bot_completed = validate132;
+const schema59 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema60 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}}};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8933,7 +9523,7 @@ errors++;
 if(data.id !== undefined){
 let data1 = data.id;
 if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema58.properties.id.type},message:"must be integer,null"};
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema60.properties.id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8991,16 +9581,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"props":{"name":true,"id":true,"display_name":true,"profile_picture":true},"dynamicProps":false,"dynamicItems":false};
+validate133.evaluated = {"props":{"name":true,"id":true,"display_name":true,"profile_picture":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9252,7 +9842,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err23 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema57.properties.data.properties.event_id.type},message:"must be string,null"};
+const err23 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema59.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9279,8 +9869,8 @@ let data4 = data1.participants;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate131(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate133(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 }
@@ -9301,8 +9891,8 @@ let data6 = data1.speakers;
 if(Array.isArray(data6)){
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate131(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate133(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 }
@@ -9321,7 +9911,7 @@ errors++;
 if(data1.duration_seconds !== undefined){
 let data8 = data1.duration_seconds;
 if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (data8 !== null)){
-const err27 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema57.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
+const err27 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema59.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9346,7 +9936,7 @@ errors++;
 if(data1.joined_at !== undefined){
 let data9 = data1.joined_at;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err29 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema57.properties.data.properties.joined_at.type},message:"must be string,null"};
+const err29 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema59.properties.data.properties.joined_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9371,7 +9961,7 @@ errors++;
 if(data1.exited_at !== undefined){
 let data10 = data1.exited_at;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err31 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema57.properties.data.properties.exited_at.type},message:"must be string,null"};
+const err31 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema59.properties.data.properties.exited_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -9408,7 +9998,7 @@ errors++;
 if(data1.video !== undefined){
 let data12 = data1.video;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema57.properties.data.properties.video.type},message:"must be string,null"};
+const err34 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema59.properties.data.properties.video.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -9433,7 +10023,7 @@ errors++;
 if(data1.audio !== undefined){
 let data13 = data1.audio;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err36 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema57.properties.data.properties.audio.type},message:"must be string,null"};
+const err36 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema59.properties.data.properties.audio.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -9458,7 +10048,7 @@ errors++;
 if(data1.diarization !== undefined){
 let data14 = data1.diarization;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err38 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema57.properties.data.properties.diarization.type},message:"must be string,null"};
+const err38 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema59.properties.data.properties.diarization.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -9483,7 +10073,7 @@ errors++;
 if(data1.raw_transcription !== undefined){
 let data15 = data1.raw_transcription;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err40 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema57.properties.data.properties.raw_transcription.type},message:"must be string,null"};
+const err40 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema59.properties.data.properties.raw_transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -9508,7 +10098,7 @@ errors++;
 if(data1.transcription !== undefined){
 let data16 = data1.transcription;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err42 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema57.properties.data.properties.transcription.type},message:"must be string,null"};
+const err42 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -9533,7 +10123,7 @@ errors++;
 if(data1.transcription_provider !== undefined){
 let data17 = data1.transcription_provider;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err44 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema57.properties.data.properties.transcription_provider.type},message:"must be string,null"};
+const err44 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription_provider.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -9546,7 +10136,7 @@ errors++;
 if(data1.transcription_ids !== undefined){
 let data18 = data1.transcription_ids;
 if((!(Array.isArray(data18))) && (data18 !== null)){
-const err45 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema57.properties.data.properties.transcription_ids.type},message:"must be array,null"};
+const err45 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription_ids.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -9609,8 +10199,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate125(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
@@ -9625,19 +10215,19 @@ vErrors.push(err50);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_completed = validate135;
-const schema59 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema60 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_bot_completed = validate137;
+const schema61 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema62 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}},"additionalProperties":false};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9692,7 +10282,7 @@ errors++;
 if(data.id !== undefined){
 let data1 = data.id;
 if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema60.properties.id.type},message:"must be integer,null"};
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema62.properties.id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9750,16 +10340,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate135.evaluated;
+const evaluated0 = validate137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9996,7 +10586,7 @@ vErrors.push(err21);
 errors++;
 }
 for(const key1 in data1){
-if(!(func5.call(schema59.properties.data.properties, key1))){
+if(!(func13.call(schema61.properties.data.properties, key1))){
 const err22 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
@@ -10035,7 +10625,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err25 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema59.properties.data.properties.event_id.type},message:"must be string,null"};
+const err25 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema61.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -10062,8 +10652,8 @@ let data4 = data1.participants;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate136(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate138(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 }
@@ -10084,8 +10674,8 @@ let data6 = data1.speakers;
 if(Array.isArray(data6)){
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate136(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate138(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 }
@@ -10104,7 +10694,7 @@ errors++;
 if(data1.duration_seconds !== undefined){
 let data8 = data1.duration_seconds;
 if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (data8 !== null)){
-const err29 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema59.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
+const err29 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema61.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -10129,7 +10719,7 @@ errors++;
 if(data1.joined_at !== undefined){
 let data9 = data1.joined_at;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err31 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema59.properties.data.properties.joined_at.type},message:"must be string,null"};
+const err31 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema61.properties.data.properties.joined_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -10154,7 +10744,7 @@ errors++;
 if(data1.exited_at !== undefined){
 let data10 = data1.exited_at;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err33 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema59.properties.data.properties.exited_at.type},message:"must be string,null"};
+const err33 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema61.properties.data.properties.exited_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -10191,7 +10781,7 @@ errors++;
 if(data1.video !== undefined){
 let data12 = data1.video;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err36 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema59.properties.data.properties.video.type},message:"must be string,null"};
+const err36 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema61.properties.data.properties.video.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10216,7 +10806,7 @@ errors++;
 if(data1.audio !== undefined){
 let data13 = data1.audio;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err38 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema59.properties.data.properties.audio.type},message:"must be string,null"};
+const err38 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema61.properties.data.properties.audio.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -10241,7 +10831,7 @@ errors++;
 if(data1.diarization !== undefined){
 let data14 = data1.diarization;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err40 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema59.properties.data.properties.diarization.type},message:"must be string,null"};
+const err40 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema61.properties.data.properties.diarization.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -10266,7 +10856,7 @@ errors++;
 if(data1.raw_transcription !== undefined){
 let data15 = data1.raw_transcription;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err42 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema59.properties.data.properties.raw_transcription.type},message:"must be string,null"};
+const err42 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema61.properties.data.properties.raw_transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10291,7 +10881,7 @@ errors++;
 if(data1.transcription !== undefined){
 let data16 = data1.transcription;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err44 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription.type},message:"must be string,null"};
+const err44 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10316,7 +10906,7 @@ errors++;
 if(data1.transcription_provider !== undefined){
 let data17 = data1.transcription_provider;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err46 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription_provider.type},message:"must be string,null"};
+const err46 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription_provider.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10329,7 +10919,7 @@ errors++;
 if(data1.transcription_ids !== undefined){
 let data18 = data1.transcription_ids;
 if((!(Array.isArray(data18))) && (data18 !== null)){
-const err47 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription_ids.type},message:"must be array,null"};
+const err47 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription_ids.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10392,8 +10982,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate128(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
@@ -10408,19 +10998,19 @@ vErrors.push(err52);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
-validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_failed = validate140;
-const schema61 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema62 = {"anyOf":[{"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_bot_failed = validate142;
+const schema63 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema64 = {"anyOf":[{"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]},{"type":"string"}]};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10441,7 +11031,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((((((((((((((((((((data === "BOT_REMOVED") || (data === "NO_ATTENDEES")) || (data === "NO_SPEAKER")) || (data === "RECORDING_TIMEOUT")) || (data === "API_REQUEST")) || (data === "BOT_NOT_ACCEPTED")) || (data === "TIMEOUT_WAITING_TO_START")) || (data === "CANNOT_JOIN_MEETING")) || (data === "BOT_REMOVED_TOO_EARLY")) || (data === "INVALID_MEETING_URL")) || (data === "STREAMING_SETUP_FAILED")) || (data === "LOGIN_REQUIRED")) || (data === "INTERNAL_ERROR")) || (data === "OOM_KILLED")) || (data === "SIGTERM")) || (data === "FORCE_KILLED")) || (data === "GENERAL_ERROR")) || (data === "EXITING_MEETING_BEFORE_RECORD")) || (data === "TRANSCRIPTION_FAILED")) || (data === "WAITING_FOR_HOST_TIMEOUT")) || (data === "RECORDING_RIGHTS_NOT_GRANTED")) || (data === "INSUFFICIENT_TOKENS")) || (data === "DAILY_BOT_CAP_REACHED")) || (data === "BOT_ALREADY_EXISTS")) || (data === "UNKNOWN_ERROR"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema62.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema64.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10486,16 +11076,16 @@ vErrors = null;
 }
 }
 }
-validate141.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10637,7 +11227,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema61.properties.data.properties.event_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema63.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -10672,8 +11262,8 @@ errors++;
 }
 }
 if(data1.error_code !== undefined){
-if(!(validate141(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate143(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
@@ -10715,8 +11305,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate125(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
@@ -10731,19 +11321,19 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_failed = validate144;
-const schema63 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema64 = {"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]};
+export const strict_meetingbaas_schemas_bot_failed = validate146;
+const schema65 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema66 = {"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10761,7 +11351,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((((((((((((((((((((data === "BOT_REMOVED") || (data === "NO_ATTENDEES")) || (data === "NO_SPEAKER")) || (data === "RECORDING_TIMEOUT")) || (data === "API_REQUEST")) || (data === "BOT_NOT_ACCEPTED")) || (data === "TIMEOUT_WAITING_TO_START")) || (data === "CANNOT_JOIN_MEETING")) || (data === "BOT_REMOVED_TOO_EARLY")) || (data === "INVALID_MEETING_URL")) || (data === "STREAMING_SETUP_FAILED")) || (data === "LOGIN_REQUIRED")) || (data === "INTERNAL_ERROR")) || (data === "OOM_KILLED")) || (data === "SIGTERM")) || (data === "FORCE_KILLED")) || (data === "GENERAL_ERROR")) || (data === "EXITING_MEETING_BEFORE_RECORD")) || (data === "TRANSCRIPTION_FAILED")) || (data === "WAITING_FOR_HOST_TIMEOUT")) || (data === "RECORDING_RIGHTS_NOT_GRANTED")) || (data === "INSUFFICIENT_TOKENS")) || (data === "DAILY_BOT_CAP_REACHED")) || (data === "BOT_ALREADY_EXISTS")) || (data === "UNKNOWN_ERROR"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema66.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -10770,16 +11360,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10945,7 +11535,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema63.properties.data.properties.event_id.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema65.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -10980,8 +11570,8 @@ errors++;
 }
 }
 if(data1.error_code !== undefined){
-if(!(validate145(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate147(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
@@ -11023,8 +11613,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate128(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
@@ -11039,20 +11629,20 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_status_change = validate148;
-const schema65 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema66 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}}};
-const schema67 = {"anyOf":[{"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_bot_status_change = validate150;
+const schema67 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema68 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}}};
+const schema69 = {"anyOf":[{"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]},{"type":"string"}]};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11073,7 +11663,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema67.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema69.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11118,16 +11708,16 @@ vErrors = null;
 }
 }
 }
-validate150.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate149.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11156,8 +11746,8 @@ vErrors.push(err1);
 errors++;
 }
 if(data.code !== undefined){
-if(!(validate150(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate152(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -11234,16 +11824,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate149.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate149.evaluated = {"props":{"code":true,"created_at":true,"start_time":true,"error_message":true},"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":{"code":true,"created_at":true,"start_time":true,"error_message":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate150.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11365,7 +11955,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err10 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema65.properties.data.properties.event_id.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema67.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11388,8 +11978,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate149(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate151(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 }
@@ -11406,8 +11996,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate125(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 }
@@ -11422,20 +12012,20 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate150.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_status_change = validate154;
-const schema68 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema69 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}},"additionalProperties":false};
-const schema70 = {"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]};
+export const strict_meetingbaas_schemas_bot_status_change = validate156;
+const schema70 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema71 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}},"additionalProperties":false};
+const schema72 = {"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]};
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11453,7 +12043,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema70.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema72.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11462,16 +12052,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate155.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11512,8 +12102,8 @@ errors++;
 }
 }
 if(data.code !== undefined){
-if(!(validate156(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate158(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 }
@@ -11590,16 +12180,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate155.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11745,7 +12335,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema68.properties.data.properties.event_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema70.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11768,8 +12358,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate155(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate157(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 }
@@ -11786,8 +12376,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate128(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
@@ -11802,90 +12392,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_connection_created = validate160;
-const schema71 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}}}}};
-const schema72 = {"anyOf":[{"type":"string","enum":["google","microsoft"]},{"type":"string"}]};
-
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate161.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "google") || (data === "microsoft"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema72.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(typeof data !== "string"){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate161.errors = vErrors;
-return errors === 0;
-}
-validate161.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema73 = {"anyOf":[{"type":"string","enum":["active","error","revoked","permission_denied"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_calendar_connection_created = validate162;
+const schema73 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}}}}};
+const schema74 = {"anyOf":[{"type":"string","enum":["google","microsoft"]},{"type":"string"}]};
 
 function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11910,8 +12424,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema73.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(!((data === "google") || (data === "microsoft"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema74.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11961,11 +12475,87 @@ return errors === 0;
 }
 validate163.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema75 = {"anyOf":[{"type":"string","enum":["active","error","revoked","permission_denied"]},{"type":"string"}]};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate160.evaluated;
+const evaluated0 = validate165.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema75.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(typeof data !== "string"){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate165.errors = vErrors;
+return errors === 0;
+}
+validate165.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate162.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12095,8 +12685,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate161(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -12113,8 +12703,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate163(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate165(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 }
@@ -12166,51 +12756,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
-validate160.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate162.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_connection_created = validate165;
-const schema74 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
-const schema75 = {"type":"string","enum":["google","microsoft"]};
-
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate166.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "google") || (data === "microsoft"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema75.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate166.errors = vErrors;
-return errors === 0;
-}
-validate166.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema76 = {"type":"string","enum":["active","error","revoked","permission_denied"]};
+export const strict_meetingbaas_schemas_calendar_connection_created = validate167;
+const schema76 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
+const schema77 = {"type":"string","enum":["google","microsoft"]};
 
 function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12232,8 +12785,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema76.enum},message:"must be equal to one of the allowed values"};
+if(!((data === "google") || (data === "microsoft"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema77.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12247,11 +12800,48 @@ return errors === 0;
 }
 validate168.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema78 = {"type":"string","enum":["active","error","revoked","permission_denied"]};
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate165.evaluated;
+const evaluated0 = validate170.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema78.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate170.errors = vErrors;
+return errors === 0;
+}
+validate170.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12405,8 +12995,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate166(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate168(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 }
@@ -12423,8 +13013,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate168(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
@@ -12476,18 +13066,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate165.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
-validate165.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_connection_deleted = validate170;
-const schema77 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}}}}};
+export const lenient_meetingbaas_schemas_calendar_connection_deleted = validate172;
+const schema79 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}}}}};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate170.evaluated;
+const evaluated0 = validate172.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12597,8 +13187,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate161(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -12650,18 +13240,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
-validate170.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate172.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_connection_deleted = validate172;
-const schema78 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_connection_deleted = validate174;
+const schema80 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate174.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12795,8 +13385,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate166(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate168(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 }
@@ -12848,18 +13438,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_connection_updated = validate174;
-const schema79 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}}}};
+export const lenient_meetingbaas_schemas_calendar_connection_updated = validate176;
+const schema81 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}}}};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate174.evaluated;
+const evaluated0 = validate176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12999,8 +13589,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate161(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -13017,8 +13607,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate163(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate165(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 }
@@ -13095,18 +13685,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
-validate174.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate176.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_connection_updated = validate177;
-const schema80 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_connection_updated = validate179;
+const schema82 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate177.evaluated;
+const evaluated0 = validate179.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13270,8 +13860,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate166(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate168(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 }
@@ -13288,8 +13878,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate168(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
@@ -13366,19 +13956,19 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate177.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
-validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_event_cancelled = validate180;
-const schema81 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
-const schema82 = {"anyOf":[{"type":"string","enum":["one_off","recurring"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_calendar_event_cancelled = validate182;
+const schema83 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
+const schema84 = {"anyOf":[{"type":"string","enum":["one_off","recurring"]},{"type":"string"}]};
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate181.evaluated;
+const evaluated0 = validate183.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13399,83 +13989,6 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "one_off") || (data === "recurring"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema82.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(typeof data !== "string"){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate181.errors = vErrors;
-return errors === 0;
-}
-validate181.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema83 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}}};
-const schema84 = {"anyOf":[{"type":"string","enum":["confirmed","cancelled","tentative"]},{"type":"string"}]};
-
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate184.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(((data === "confirmed") || (data === "cancelled")) || (data === "tentative"))){
 const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema84.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -13521,12 +14034,13 @@ vErrors = null;
 }
 }
 }
-validate184.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
-validate184.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate183.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema85 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"string"},{"type":"null"}]};
+const schema85 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}}};
+const schema86 = {"anyOf":[{"type":"string","enum":["confirmed","cancelled","tentative"]},{"type":"string"}]};
 
 function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -13551,8 +14065,84 @@ vErrors.push(err0);
 }
 errors++;
 }
+if(!(((data === "confirmed") || (data === "cancelled")) || (data === "tentative"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema86.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(typeof data !== "string"){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate186.errors = vErrors;
+return errors === 0;
+}
+validate186.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema87 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"string"},{"type":"null"}]};
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate188.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
 if(!(((data === "zoom") || (data === "meet")) || (data === "teams"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema85.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema87.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -13610,16 +14200,16 @@ vErrors = null;
 }
 }
 }
-validate186.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
-validate186.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate188.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate183.evaluated;
+const evaluated0 = validate185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13815,8 +14405,8 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate184(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate186(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 }
@@ -13859,7 +14449,7 @@ errors++;
 if(data.meeting_url !== undefined){
 let data8 = data.meeting_url;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err20 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema83.properties.meeting_url.type},message:"must be string,null"};
+const err20 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema85.properties.meeting_url.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -13882,8 +14472,8 @@ errors++;
 }
 }
 if(data.meeting_platform !== undefined){
-if(!(validate186(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+if(!(validate188(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
@@ -13898,16 +14488,16 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate183.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
-validate183.evaluated = {"props":{"event_id":true,"start":true,"end":true,"title":true,"status":true,"is_all_day":true,"is_exception":true,"bot_scheduled":true,"meeting_url":true,"meeting_platform":true},"dynamicProps":false,"dynamicItems":false};
+validate185.evaluated = {"props":{"event_id":true,"start":true,"end":true,"title":true,"status":true,"is_all_day":true,"is_exception":true,"bot_scheduled":true,"meeting_url":true,"meeting_platform":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14027,15 +14617,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate181(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate183(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema81.properties.data.properties.series_id.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema83.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -14062,8 +14652,8 @@ let data5 = data1.cancelled_instances;
 if(Array.isArray(data5)){
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate183(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
@@ -14102,19 +14692,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_event_cancelled = validate189;
-const schema86 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
-const schema87 = {"type":"string","enum":["one_off","recurring"]};
+export const strict_meetingbaas_schemas_calendar_event_cancelled = validate191;
+const schema88 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
+const schema89 = {"type":"string","enum":["one_off","recurring"]};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate190.evaluated;
+const evaluated0 = validate192.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14132,7 +14722,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "one_off") || (data === "recurring"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema87.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14141,18 +14731,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
-validate190.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate192.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema88 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}},"additionalProperties":false};
-const schema89 = {"type":"string","enum":["confirmed","cancelled","tentative"]};
+const schema90 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}},"additionalProperties":false};
+const schema91 = {"type":"string","enum":["confirmed","cancelled","tentative"]};
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate193.evaluated;
+const evaluated0 = validate195.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14170,7 +14760,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "confirmed") || (data === "cancelled")) || (data === "tentative"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14179,17 +14769,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate193.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
-validate193.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate195.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema90 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"null"}]};
+const schema92 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"null"}]};
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate195.evaluated;
+const evaluated0 = validate197.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14210,7 +14800,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "zoom") || (data === "meet")) || (data === "teams"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema90.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema92.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14255,16 +14845,16 @@ vErrors = null;
 }
 }
 }
-validate195.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
-validate195.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate197.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate192.evaluated;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14373,7 +14963,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 in data){
-if(!(func5.call(schema88.properties, key0))){
+if(!(func13.call(schema90.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -14472,8 +15062,8 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate193(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate195(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -14516,7 +15106,7 @@ errors++;
 if(data.meeting_url !== undefined){
 let data8 = data.meeting_url;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema88.properties.meeting_url.type},message:"must be string,null"};
+const err21 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema90.properties.meeting_url.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -14539,8 +15129,8 @@ errors++;
 }
 }
 if(data.meeting_platform !== undefined){
-if(!(validate195(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate197(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 }
@@ -14555,16 +15145,16 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate189.evaluated;
+const evaluated0 = validate191.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14708,15 +15298,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate190(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate192(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema86.properties.data.properties.series_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema88.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -14743,8 +15333,8 @@ let data5 = data1.cancelled_instances;
 if(Array.isArray(data5)){
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate192(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -14783,18 +15373,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate189.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
-validate189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate191.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_event_created = validate198;
-const schema91 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
+export const lenient_meetingbaas_schemas_calendar_event_created = validate200;
+const schema93 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate198.evaluated;
+const evaluated0 = validate200.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14924,15 +15514,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate181(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate183(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema91.properties.data.properties.series_id.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema93.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -14971,8 +15561,8 @@ let data6 = data1.instances;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate183(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
@@ -15011,18 +15601,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
-validate198.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate200.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_event_created = validate201;
-const schema92 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_event_created = validate203;
+const schema94 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate201.evaluated;
+const evaluated0 = validate203.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15176,15 +15766,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate190(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate192(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err13 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema92.properties.data.properties.series_id.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema94.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -15223,8 +15813,8 @@ let data6 = data1.instances;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate192(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -15263,18 +15853,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
-validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_event_updated = validate204;
-const schema93 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
+export const lenient_meetingbaas_schemas_calendar_event_updated = validate206;
+const schema95 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate204.evaluated;
+const evaluated0 = validate206.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15414,15 +16004,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate181(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate183(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema93.properties.data.properties.series_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema95.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -15473,8 +16063,8 @@ let data7 = data1.affected_instances;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate183(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
@@ -15513,18 +16103,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate204.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
-validate204.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate206.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_event_updated = validate207;
-const schema94 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_event_updated = validate209;
+const schema96 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate207.evaluated;
+const evaluated0 = validate209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15688,15 +16278,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate190(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate192(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err14 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema94.properties.data.properties.series_id.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema96.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -15747,8 +16337,8 @@ let data7 = data1.affected_instances;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate192(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -15787,19 +16377,19 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
-validate207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_events_synced = validate210;
-const schema95 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}}}}};
-const schema96 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}}};
+export const lenient_meetingbaas_schemas_calendar_events_synced = validate212;
+const schema97 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}}}}};
+const schema98 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}}};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate211.evaluated;
+const evaluated0 = validate213.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15848,15 +16438,15 @@ vErrors.push(err3);
 errors++;
 }
 if(data.event_type !== undefined){
-if(!(validate181(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate183(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 }
 if(data.series_id !== undefined){
 let data1 = data.series_id;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema96.properties.series_id.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema98.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -15895,8 +16485,8 @@ let data3 = data.instances;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate183(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
@@ -15923,16 +16513,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate211.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
-validate211.evaluated = {"props":{"event_type":true,"series_id":true,"series_bot_scheduled":true,"instances":true},"dynamicProps":false,"dynamicItems":false};
+validate213.evaluated = {"props":{"event_type":true,"series_id":true,"series_bot_scheduled":true,"instances":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate210.evaluated;
+const evaluated0 = validate212.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16036,8 +16626,8 @@ let data3 = data1.events;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate211(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate213(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 }
@@ -16076,19 +16666,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate210.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
-validate210.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate212.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_events_synced = validate215;
-const schema97 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}},"additionalProperties":false}},"additionalProperties":false};
-const schema98 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_events_synced = validate217;
+const schema99 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}},"additionalProperties":false}},"additionalProperties":false};
+const schema100 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}},"additionalProperties":false};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate218.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16149,15 +16739,15 @@ errors++;
 }
 }
 if(data.event_type !== undefined){
-if(!(validate190(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate192(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 }
 if(data.series_id !== undefined){
 let data1 = data.series_id;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema98.properties.series_id.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema100.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16196,8 +16786,8 @@ let data3 = data.instances;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate192(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
@@ -16224,16 +16814,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate216.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate215.evaluated;
+const evaluated0 = validate217.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16361,8 +16951,8 @@ let data3 = data1.events;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate216(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate218(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 }
@@ -16401,8 +16991,666 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate215.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
-validate215.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const lenient_meetingbaas_schemas_envelope_callback = validate222;
+const schema101 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}}};
+
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate222.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.event === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.data === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.extra === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extra"},message:"must have required property '"+"extra"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.event !== undefined){
+let data0 = data.event;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.extra !== undefined){
+let data2 = data.extra;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err6 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema101.properties.extra.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate222.errors = vErrors;
+return errors === 0;
+}
+validate222.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+
+export const strict_meetingbaas_schemas_envelope_callback = validate223;
+const schema102 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"additionalProperties":false};
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate223.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.event === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.data === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.extra === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extra"},message:"must have required property '"+"extra"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "event") || (key0 === "data")) || (key0 === "extra"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.event !== undefined){
+let data0 = data.event;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data1 = data.data;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err6 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.extra !== undefined){
+let data2 = data.extra;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err7 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema102.properties.extra.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate223.errors = vErrors;
+return errors === 0;
+}
+validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const lenient_meetingbaas_schemas_envelope_webhook = validate224;
+const schema103 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"if":{"required":["event"],"properties":{"event":{"type":"string","pattern":"^bot\\."}}},"then":{"required":["extra"],"properties":{"extra":{"type":["object","null"]}}}};
+const pattern9 = new RegExp("^bot\\.", "u");
+
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate224.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.event === undefined) && (missing0 = "event")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(!pattern9.test(data0)){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.extra === undefined){
+const err3 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "extra"},message:"must have required property '"+"extra"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.extra !== undefined){
+let data1 = data.extra;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err4 = {instancePath:instancePath+"/extra",schemaPath:"#/then/properties/extra/type",keyword:"type",params:{type: schema103.then.properties.extra.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+if(valid0){
+var props0 = {};
+props0.extra = true;
+props0.event = true;
+}
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.event === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.data === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(props0 !== true){
+props0 = props0 || {};
+props0.event = true;
+props0.data = true;
+props0.extra = true;
+}
+if(data.event !== undefined){
+let data2 = data.event;
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err8 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data3 = data.data;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err10 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.extra !== undefined){
+let data4 = data.extra;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err11 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema103.properties.extra.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate224.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate224.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+export const strict_meetingbaas_schemas_envelope_webhook = validate225;
+const schema104 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"if":{"required":["event"],"properties":{"event":{"type":"string","pattern":"^bot\\."}}},"then":{"required":["extra"],"properties":{"extra":{"type":["object","null"]}}},"additionalProperties":false};
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate225.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.event === undefined) && (missing0 = "event")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.event !== undefined){
+let data0 = data.event;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(!pattern9.test(data0)){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.extra === undefined){
+const err3 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "extra"},message:"must have required property '"+"extra"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.extra !== undefined){
+let data1 = data.extra;
+if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
+const err4 = {instancePath:instancePath+"/extra",schemaPath:"#/then/properties/extra/type",keyword:"type",params:{type: schema104.then.properties.extra.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+if(valid0){
+var props0 = {};
+props0.extra = true;
+props0.event = true;
+}
+}
+if(!valid0){
+const err5 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.event === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.data === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"},message:"must have required property '"+"data"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "event") || (key0 === "data")) || (key0 === "extra"))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.event !== undefined){
+let data2 = data.event;
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/event",schemaPath:"#/properties/event/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data3 = data.data;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err11 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.extra !== undefined){
+let data4 = data.extra;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err12 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema104.properties.extra.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate225.errors = vErrors;
+return errors === 0;
+}
+validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
