@@ -1,7 +1,7 @@
 // Runs the README's "Receive in your framework" snippets inside the consumer smoke test's scratch project (copied
 // there and started with tsx by scripts/consumer-smoke.mjs): each server snippet is started on 127.0.0.1 and sent
 // signed deliveries built by the installed @meeting-webhooks/mocks; the Next.js route handlers are called with a
-// `Request`. Arguments: the server snippet files, then `--route <file>` for the Next.js route.
+// `Request`. Arguments: tsx's cli.mjs, the server snippet files, then `--route <file>` for the Next.js route.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
@@ -17,7 +17,7 @@ const secrets = {
 // webhooks.ts reads them when imported (the Next.js route below) or started (the servers).
 Object.assign(process.env, secrets);
 
-const args = process.argv.slice(2);
+const [tsx, ...args] = process.argv.slice(2);
 const routeAt = args.indexOf("--route");
 const route = routeAt >= 0 ? args[routeAt + 1] : undefined;
 const servers = args.filter((_, i) => i !== routeAt && i !== routeAt + 1);
@@ -128,7 +128,7 @@ async function untilListening(base, child) {
 async function runServer(file) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [process.env.TSX_CLI, file], {
+  const child = spawn(process.execPath, [tsx, file], {
     env: { ...process.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -90,9 +90,7 @@ function runReadmeSnippets(project) {
   run(bin("tsc"), ["-p", "tsconfig.json"], project);
   copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
   const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
-  const output = run(process.execPath, [tsx, "frameworks.mjs", ...servers, "--route", route], project, {
-    TSX_CLI: tsx,
-  });
+  const output = run(process.execPath, [tsx, "frameworks.mjs", tsx, ...servers, "--route", route], project);
   for (const line of output.trim().split("\n")) step(`  ${line}`);
 }
 
