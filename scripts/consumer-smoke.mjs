@@ -23,11 +23,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(
-    "node scripts/consumer-smoke.mjs [--keep]\n\nPacks the publishable packages, installs them into a scratch project and uses them.\n  --keep  keep the scratch project and print where it is",
+    "node scripts/consumer-smoke.mjs [--keep] [--runtime-only]\n\nPacks the publishable packages, installs them into a scratch project and uses them.\n  --keep          keep the scratch project and print where it is\n  --runtime-only  skip the checks that do not depend on the Node.js version (attw, tsc); for scripts/node-matrix.mjs",
   );
   process.exit(0);
 }
 const keep = process.argv.includes("--keep");
+const runtimeOnly = process.argv.includes("--runtime-only");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const step = (message) => console.log(`[consumer-smoke] ${message}`);
 const run = (command, args, cwd, extra = {}) =>
@@ -87,7 +88,7 @@ function runReadmeSnippets(project) {
       include: snippets.map(({ path }) => path),
     }),
   );
-  run(bin("tsc"), ["-p", "tsconfig.json"], project);
+  if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.json"], project);
   copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
   const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
   const output = run(process.execPath, [tsx, "frameworks.mjs", tsx, ...servers, "--route", route], project);
@@ -107,8 +108,10 @@ try {
     return join(tarballs, packed.filename);
   });
 
-  step("checking type exports with @arethetypeswrong/cli (ESM-only profile)");
-  for (const file of files) run(bin("attw"), ["--profile", "esm-only", "--format", "ascii", file], work);
+  if (!runtimeOnly) {
+    step("checking type exports with @arethetypeswrong/cli (ESM-only profile)");
+    for (const file of files) run(bin("attw"), ["--profile", "esm-only", "--format", "ascii", file], work);
+  }
 
   writeFileSync(
     join(project, "package.json"),
@@ -126,7 +129,11 @@ try {
   step(`installing the tarballs and ${peers.join(", ")} into a scratch project (prefer-offline)`);
   run("npm", ["install", "--prefer-offline", "--no-package-lock", ...files, ...peers], project);
 
-  step("type-checking a file that imports every public entry");
+  step(
+    runtimeOnly
+      ? "writing a file that imports every public entry"
+      : "type-checking a file that imports every public entry",
+  );
   const entries = [];
   for (const { manifest } of packages) {
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
@@ -162,7 +169,7 @@ export type Failed = PayloadOf<"bot.failed">["data"]["error_code"];
       include: ["check.ts"],
     }),
   );
-  run(bin("tsc"), ["-p", "tsconfig.check.json"], project);
+  if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.check.json"], project);
   step(`  ${entries.length} entries: ${entries.join(", ")}`);
 
   step("running the installed CLI: --help and validate on an example");
