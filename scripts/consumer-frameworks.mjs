@@ -1,7 +1,7 @@
 // Runs the README's "Receive in your framework" snippets inside the consumer smoke test's scratch project (copied
 // there and started with tsx by scripts/consumer-smoke.mjs): each server snippet is started on 127.0.0.1 and sent
 // signed deliveries built by the installed @meeting-webhooks/mocks; the Next.js route handlers are called with a
-// `Request`. Arguments: tsx's cli.mjs, the server snippet files, then `--route <file>` for the Next.js route.
+// `Request`. Arguments: tsx's loader (a file URL), the server snippet files, then `--route <file>` for the Next.js route.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
@@ -124,11 +124,11 @@ async function untilListening(base, child) {
   return false;
 }
 
-/** Start a snippet as its own process (tsx, on the Node.js running this script) and send it every case. */
+/** Start a snippet as its own process (tsx's loader, on the Node.js running this one) and send it every case. */
 async function runServer(file) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [tsx, file], {
+  const child = spawn(process.execPath, ["--import", tsx, file], {
     env: { ...process.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

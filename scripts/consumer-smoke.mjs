@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
@@ -90,8 +90,13 @@ function runReadmeSnippets(project) {
   );
   if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.json"], project);
   copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
-  const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
-  const output = run(process.execPath, [tsx, "frameworks.mjs", tsx, ...servers, "--route", route], project);
+  // tsx as a loader (`node --import`), not its CLI, which leaves a tsx-<uid> folder in TMPDIR.
+  const tsx = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
+  const output = run(
+    process.execPath,
+    ["--import", tsx, "frameworks.mjs", tsx, ...servers, "--route", route],
+    project,
+  );
   for (const line of output.trim().split("\n")) step(`  ${line}`);
 }
 

