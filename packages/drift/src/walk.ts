@@ -110,17 +110,24 @@ export class SchemaWalker {
     for (const keyword of ["anyOf", "oneOf"] as const) {
       const branches = schema[keyword];
       if (!Array.isArray(branches)) continue;
-      const index = branches.findIndex((branch) => this.accepts(branch, at.file, type));
-      if (index < 0) out.push({ kind: "type-mismatch", path, at, value });
-      else
-        this.visit(
-          branches[index],
-          { file: at.file, pointer: `${at.pointer}/${keyword}/${index}` },
-          value,
-          path,
-          out,
-          depth + 1,
-        );
+      // The first branch the value fully matches wins; else the first of its type says what differs.
+      let first: Observation[] | undefined;
+      let matched = false;
+      for (const [index, branch] of branches.entries()) {
+        if (!this.accepts(branch, at.file, type)) continue;
+        const found: Observation[] = [];
+        const location = { file: at.file, pointer: `${at.pointer}/${keyword}/${index}` };
+        this.visit(branch, location, value, path, found, depth + 1);
+        if (found.length === 0) {
+          matched = true;
+          break;
+        }
+        first ??= found;
+      }
+      if (!matched) {
+        if (first) out.push(...first);
+        else out.push({ kind: "type-mismatch", path, at, value });
+      }
     }
     if (!typeAccepts(schema.type, type)) {
       out.push({ kind: "type-mismatch", path, at, value });

@@ -366,3 +366,13 @@ describe("redaction", () => {
     }
   });
 });
+
+describe("alternatives", () => {
+  it("an all-day Cronofy event (a date where a date-time could be) is no drift: the value matches another branch", async () => {
+    const activated = example("cronofy", "meeting_agent_activated");
+    activated.event.start = "2026-11-24";
+    activated.event.end = "2026-11-25";
+    const report = await driftReport("cronofy", [{ body: activated }], { specsDir: specsCopy() });
+    expect(report.analysis.findings).toBe(0);
+  });
+});
