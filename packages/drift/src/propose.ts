@@ -51,6 +51,13 @@ export function observedNote(finding: Pick<Finding, "deliveries" | "firstSeen" |
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** The provenance of an observed fact, as the contracts' `x-source` keyword names sources. */
+export function observedSource(finding: Pick<Finding, "deliveries" | "firstSeen" | "lastSeen">): string[] {
+  return [
+    `meeting-webhooks drift: ${observedNote(finding).replace(/, not documented by the provider$/, "")}`,
+  ];
+}
+
 /** Puts `null` last, as the contracts write nullable types. */
 function orderTypes(types: string[]): string | string[] {
   const unique = [...new Set(types)];
@@ -59,8 +66,13 @@ function orderTypes(types: string[]): string | string[] {
 }
 
 /** An inferred schema in the contracts' style: a description on every node, `description` then `type` first. */
-function houseSchema(inferred: InferredSchema, description: string, types: string[] = []): Schema {
-  const out: Schema = { description };
+function houseSchema(
+  inferred: InferredSchema,
+  description: string,
+  types: string[] = [],
+  source?: string[],
+): Schema {
+  const out: Schema = source ? { description, "x-source": source } : { description };
   if (inferred.anyOf) {
     out.anyOf = inferred.anyOf.map((branch) => houseSchema(branch, "One of the shapes observed."));
     return out;
@@ -173,7 +185,12 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
     switch (finding.kind) {
       case "unknown-property": {
         const name = finding.name as string;
-        const schema = houseSchema(inferred ?? {}, `${capitalised(observedNote(finding))}.`, finding.types);
+        const schema = houseSchema(
+          inferred ?? {},
+          `${capitalised(observedNote(finding))}.`,
+          finding.types,
+          observedSource(finding),
+        );
         const key = `${file}#${pointer}`;
         const entry = newProperties.get(key) ?? { file, pointer, members: [] };
         entry.members.push([name, schema]);
@@ -270,6 +287,7 @@ function newEventFiles(event: EventDrift, analyser: DriftAnalyser, manual: Manua
   const schema: Schema = {
     title: titleOf(name),
     description: `The \`${name}\` event, ${observedNote(finding)}. Inferred from the deliveries: check it against the provider's material before relying on it.`,
+    "x-source": observedSource(finding),
     ...Object.fromEntries(Object.entries(body).filter(([key]) => key !== "description")),
   };
   manual.push({

@@ -229,6 +229,7 @@ describe("Meeting BaaS captures with drift", () => {
     expect(JSON.parse(participant?.after ?? "{}").properties.email).toEqual({
       description:
         "Observed in 2 deliveries between 2026-11-03 and 2026-11-05, not documented by the provider.",
+      "x-source": ["meeting-webhooks drift: observed in 2 deliveries between 2026-11-03 and 2026-11-05"],
       type: "string",
     });
     const completed = JSON.parse(
