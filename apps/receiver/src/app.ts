@@ -2,7 +2,13 @@
 // before answering, the read API, the dashboard and the docs site.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
-import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
+import {
+  type EnvelopeError,
+  type ParseResult,
+  parseCronofyDelivery,
+  parseMeetingBaasDelivery,
+  type SchemaError,
+} from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "./config.js";
 import { renderDashboard, renderMeetingPage } from "./dashboard.js";
@@ -113,7 +119,7 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
       writer.reject(result.error.code);
       return problem(reply, 401, result.error.code, statusTitles[401] as string, result.error.message);
     }
-    if (!result.ok && result.error.stage === "json") {
+    if (!result.ok && result.error.stage === "body") {
       writer.reject(result.error.code);
       return problem(reply, 400, result.error.code, statusTitles[400] as string, result.error.message);
     }
@@ -136,7 +142,8 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
         drift: event.drift,
       };
     } else {
-      const error = result.error;
+      // Signature and body refusals returned above: what is left is authentic and readable, kept for review.
+      const error = result.error as EnvelopeError | SchemaError;
       delivery = {
         deliveryKey: error.deliveryKey ?? `quarantine:${Date.now()}:${Math.random()}`,
         provider: error.provider ?? "unknown",

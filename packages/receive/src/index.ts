@@ -3,8 +3,14 @@
 export type { SchemaIssue } from "@meeting-webhooks/specs/errors";
 export type { Body, HeadersLike } from "./headers.js";
 export {
+  type BodyError,
+  type BodyErrorCode,
   type CronofyDeliveryOptions,
+  createCronofyParser,
+  createMeetingBaasParser,
+  type DeliveryParser,
   deliveryKeyOf,
+  type EnvelopeError,
   type MeetingBaasDeliveryOptions,
   meetingBaasChannelOf,
   type ParsedEvent,
@@ -13,6 +19,9 @@ export {
   type ParseResult,
   parseCronofyDelivery,
   parseMeetingBaasDelivery,
+  parseVerifiedBody,
+  type SchemaError,
+  type SignatureError,
   type UnknownEvent,
 } from "./parse.js";
 export {
@@ -31,7 +40,11 @@ export {
 } from "./validate.js";
 export {
   type CronofyVerifyOptions,
+  createCronofyVerifier,
+  createMeetingBaasCallbackVerifier,
+  createStandardWebhookVerifier,
   cronofySignatureHeader,
+  type DeliveryVerifier,
   defaultToleranceSeconds,
   type MeetingBaasCallbackVerifyOptions,
   meetingBaasSecretHeader,
@@ -40,5 +53,23 @@ export {
   verifyCronofySignature,
   verifyMeetingBaasCallback,
   verifyStandardWebhook,
+  webhookSigningKey,
 } from "./verify.js";
 export type { VerifyFailure, VerifyFailureCode, VerifyResult, VerifySuccess } from "./verify-error.js";
+export {
+  type AnyWebhookEvent,
+  type ConfigErrorCode,
+  createMeetingWebhooks,
+  type HandlerError,
+  httpStatusOf,
+  type KnownWebhookEvent,
+  type MeetingWebhooks,
+  MeetingWebhooksConfigError,
+  type MeetingWebhooksOptions,
+  type ReceiveError,
+  type ReceiveOptions,
+  type ReceiveResult,
+  type RequestError,
+  toHandlerEvent,
+  type UnknownWebhookEvent,
+} from "./webhooks.js";

@@ -6,14 +6,14 @@ import type { Channel, CronofyEvent, MeetingBaasEvent, Provider } from "@meeting
 import { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
 import { detectEvent, unknownEventIssue, validateEnvelope, validateSchema } from "./validate.js";
 import {
+  createCronofyVerifier,
+  createMeetingBaasCallbackVerifier,
+  createStandardWebhookVerifier,
   defaultToleranceSeconds,
   meetingBaasSecretHeader,
   svixHeaders,
-  verifyCronofySignature,
-  verifyMeetingBaasCallback,
-  verifyStandardWebhook,
 } from "./verify.js";
-import type { VerifyFailureCode, VerifyResult } from "./verify-error.js";
+import type { VerifyFailure, VerifyFailureCode } from "./verify-error.js";
 
 /** An authentic delivery of an event the contract does not know yet: kept, not refused. */
 export interface UnknownEvent {
@@ -37,33 +37,55 @@ export type ParsedEvent =
   | (MeetingBaasEvent & DeliveryFacts)
   | (UnknownEvent & DeliveryFacts);
 
-export type ParseErrorCode =
-  | VerifyFailureCode
-  | "invalid_utf8"
-  | "invalid_json"
-  | "not_an_object"
-  | "envelope_mismatch"
-  | "schema_mismatch";
+export type BodyErrorCode = "invalid_utf8" | "invalid_json" | "not_an_object";
+export type ParseErrorCode = VerifyFailureCode | BodyErrorCode | "envelope_mismatch" | "schema_mismatch";
 
-export interface ParseError {
-  /**
-   * Which step refused the delivery. Signature failures mean "not authentic": answer 401. `envelope`: authentic, but
-   * not shaped like any delivery of this provider and channel (not an unknown event: a broken or misrouted one).
-   * `schema`: a known event that breaks its contract. Keep both (quarantine) and answer 2xx.
-   */
-  stage: "signature" | "json" | "envelope" | "schema";
-  code: ParseErrorCode;
+/** Not authentic: answer 401. Nothing in the body was read. */
+export interface SignatureError {
+  stage: "signature";
+  code: VerifyFailureCode;
   message: string;
-  /** For `envelope` and `schema`: every violation with its JSON pointer. */
-  issues?: SchemaIssue[];
-  /** For `envelope` and `schema`: what was detected, so the delivery can be quarantined with its identity. */
-  provider?: Provider;
-  channel?: Channel;
-  eventName?: string;
-  deliveryKey?: string;
-  /** For `envelope`, `schema` and `json`: the parsed payload if there is one, for quarantine. */
+}
+
+/** Authentic, but the bytes are not a JSON object: answer 400. */
+export interface BodyError {
+  stage: "body";
+  code: BodyErrorCode;
+  message: string;
+  /** The parsed value, when the body is JSON but not an object. */
   payload?: unknown;
 }
+
+/** What an authentic, readable delivery that breaks its contract still tells: enough to quarantine it. */
+interface ContractErrorFacts {
+  message: string;
+  /** Every violation with its JSON pointer. */
+  issues: SchemaIssue[];
+  provider: Provider;
+  channel: Channel;
+  /** The event or interaction name, when the payload carries one. */
+  eventName?: string;
+  deliveryKey: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Authentic, but not shaped like any delivery of this provider and channel (a broken or misrouted body, never "a
+ * newer event"): keep it (quarantine) and answer 2xx so that it is not retried forever.
+ */
+export interface EnvelopeError extends ContractErrorFacts {
+  stage: "envelope";
+  code: "envelope_mismatch";
+}
+
+/** Authentic, a known event that breaks its schema: keep it (quarantine) and answer 2xx. */
+export interface SchemaError extends ContractErrorFacts {
+  stage: "schema";
+  code: "schema_mismatch";
+}
+
+/** Why a delivery was refused, discriminated on the stage that refused it: `switch (error.stage)` needs no default. */
+export type ParseError = SignatureError | BodyError | EnvelopeError | SchemaError;
 
 export type ParseResult = { ok: true; event: ParsedEvent } | { ok: false; error: ParseError };
 
@@ -71,14 +93,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 function parseJson(
   bytes: Buffer,
-): { ok: true; value: Record<string, unknown> } | { ok: false; error: ParseError } {
+): { ok: true; value: Record<string, unknown> } | { ok: false; error: BodyError } {
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     return {
       ok: false,
-      error: { stage: "json", code: "invalid_utf8", message: "The body is not valid UTF-8." },
+      error: { stage: "body", code: "invalid_utf8", message: "The body is not valid UTF-8." },
     };
   }
   let value: unknown;
@@ -88,7 +110,7 @@ function parseJson(
     return {
       ok: false,
       error: {
-        stage: "json",
+        stage: "body",
         code: "invalid_json",
         message: `The body is not JSON: ${(error as Error).message}`,
       },
@@ -98,7 +120,7 @@ function parseJson(
     return {
       ok: false,
       error: {
-        stage: "json",
+        stage: "body",
         code: "not_an_object",
         message: "The body is JSON but not an object.",
         payload: value,
@@ -150,7 +172,8 @@ const channelNames: Record<Provider, Partial<Record<Channel, string>>> = {
   meetingbaas: { callback: "Meeting BaaS bot callback", webhook: "Meeting BaaS account webhook" },
 };
 
-function finish(
+/** Parse and validate the bytes of a delivery whose signature was verified. */
+export function parseVerifiedBody(
   provider: Provider,
   channel: Channel,
   bytes: Buffer,
@@ -223,7 +246,7 @@ function finish(
   return { ok: true, event };
 }
 
-function signatureError(result: Exclude<VerifyResult, { ok: true }>): ParseResult {
+function signatureError(result: VerifyFailure): { ok: false; error: SignatureError } {
   return { ok: false, error: { stage: "signature", code: result.code, message: result.message } };
 }
 
@@ -235,11 +258,25 @@ export interface CronofyDeliveryOptions {
   secrets: string | readonly string[] | undefined;
 }
 
-/** Verify, parse and validate a Cronofy Meeting Agent callback. Never throws for any body or headers. */
+/** Verifies, parses and validates one delivery's raw body and headers, with keys prepared once. */
+export type DeliveryParser = (body: Body, headers: HeadersLike) => ParseResult;
+
+/** A Cronofy callback parser whose client secrets become HMAC keys once, at construction. */
+export function createCronofyParser(secrets: string | readonly string[] | undefined): DeliveryParser {
+  const verify = createCronofyVerifier(secrets);
+  return (body, headers) => {
+    const verified = verify(body, headers);
+    if (!verified.ok) return signatureError(verified);
+    return parseVerifiedBody("cronofy", "callback", bodyBytes(body), undefined);
+  };
+}
+
+/**
+ * Verify, parse and validate a Cronofy Meeting Agent callback. Never throws for any body or headers. Prepares the keys
+ * on every call: a receiver that handles many deliveries builds `createCronofyParser` (or `createMeetingWebhooks`) once.
+ */
 export function parseCronofyDelivery(options: CronofyDeliveryOptions): ParseResult {
-  const verified = verifyCronofySignature(options);
-  if (!verified.ok) return signatureError(verified);
-  return finish("cronofy", "callback", bodyBytes(options.body), undefined);
+  return createCronofyParser(options.secrets)(options.body, options.headers);
 }
 
 export interface MeetingBaasDeliveryOptions {
@@ -268,37 +305,57 @@ export function meetingBaasChannelOf(headers: HeadersLike): Channel | undefined 
 }
 
 /**
- * Verify, parse and validate a Meeting BaaS delivery: a per-bot callback (`x-mb-secret`) or an account webhook
- * (Svix headers), told apart by the headers present. Never throws for any body or headers.
+ * A Meeting BaaS parser whose secrets are prepared once: it verifies a per-bot callback (`x-mb-secret`) or an
+ * account webhook (Svix headers), told apart by the headers present, then parses and validates it. With `channel`,
+ * only that channel's deliveries are accepted (an endpoint for callbacks refuses Svix headers, and the reverse).
  */
-export function parseMeetingBaasDelivery(options: MeetingBaasDeliveryOptions): ParseResult {
-  const channel = meetingBaasChannelOf(options.headers);
-  if (channel === undefined) {
-    return {
-      ok: false,
-      error: {
-        stage: "signature",
-        code: "missing_signature",
-        message: `Neither ${meetingBaasSecretHeader} (bot callbacks) nor svix-id/svix-timestamp/svix-signature (account webhooks) is present: the request did not come from Meeting BaaS, or a proxy dropped the headers.`,
-      },
-    };
-  }
-  if (channel === "callback") {
-    const verified = verifyMeetingBaasCallback({
-      headers: options.headers,
-      secrets: options.callbackSecrets,
-    });
-    if (!verified.ok) return signatureError(verified);
-    return finish("meetingbaas", "callback", bodyBytes(options.body), undefined);
-  }
-  const verified = verifyStandardWebhook({
-    body: options.body,
-    headers: options.headers,
+export function createMeetingBaasParser(
+  options: Omit<MeetingBaasDeliveryOptions, "body" | "headers">,
+): (body: Body, headers: HeadersLike, channel?: Channel) => ParseResult {
+  const verifyCallback = createMeetingBaasCallbackVerifier(options.callbackSecrets);
+  const verifyWebhook = createStandardWebhookVerifier({
     secrets: options.webhookSecrets,
     toleranceSeconds: options.toleranceSeconds ?? defaultToleranceSeconds,
     ...(options.now ? { now: options.now } : {}),
   });
-  if (!verified.ok) return signatureError(verified);
-  const svixId = headerValue(options.headers, svixHeaders.id) ?? headerValue(options.headers, "webhook-id");
-  return finish("meetingbaas", "webhook", bodyBytes(options.body), svixId);
+  return (body, headers, expected) => {
+    const channel = meetingBaasChannelOf(headers);
+    if (channel === undefined || (expected !== undefined && channel !== expected)) {
+      const wanted =
+        expected === "callback"
+          ? `${meetingBaasSecretHeader} (this endpoint takes bot callbacks)`
+          : expected === "webhook"
+            ? "svix-id/svix-timestamp/svix-signature (this endpoint takes account webhooks)"
+            : `${meetingBaasSecretHeader} (bot callbacks) nor svix-id/svix-timestamp/svix-signature (account webhooks)`;
+      return {
+        ok: false,
+        error: {
+          stage: "signature",
+          code: "missing_signature",
+          message:
+            channel === undefined
+              ? `Neither ${wanted} is present: the request did not come from Meeting BaaS, or a proxy dropped the headers.`
+              : `Expected ${wanted}, got a ${channel}'s headers: point Meeting BaaS at the right endpoint.`,
+        },
+      };
+    }
+    if (channel === "callback") {
+      const verified = verifyCallback(headers);
+      if (!verified.ok) return signatureError(verified);
+      return parseVerifiedBody("meetingbaas", "callback", bodyBytes(body), undefined);
+    }
+    const verified = verifyWebhook(body, headers);
+    if (!verified.ok) return signatureError(verified);
+    const svixId = headerValue(headers, svixHeaders.id) ?? headerValue(headers, "webhook-id");
+    return parseVerifiedBody("meetingbaas", "webhook", bodyBytes(body), svixId);
+  };
+}
+
+/**
+ * Verify, parse and validate a Meeting BaaS delivery: a per-bot callback (`x-mb-secret`) or an account webhook
+ * (Svix headers), told apart by the headers present. Never throws for any body or headers. Prepares the secrets on
+ * every call: a receiver builds `createMeetingBaasParser` (or `createMeetingWebhooks`) once instead.
+ */
+export function parseMeetingBaasDelivery(options: MeetingBaasDeliveryOptions): ParseResult {
+  return createMeetingBaasParser(options)(options.body, options.headers);
 }

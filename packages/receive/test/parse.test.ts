@@ -54,14 +54,14 @@ describe("every example of both contracts", () => {
 });
 
 describe("stages", () => {
-  it("json: not UTF-8, not JSON, not an object", () => {
+  it("body: not UTF-8, not JSON, not an object", () => {
     const bad = [Buffer.from([0x7b, 0xff, 0x7d]), Buffer.from("{not json"), Buffer.from("[1,2]")];
     expect(
       bad.map((body) => (cronofy(body) as { error?: { stage: string; code: string } }).error),
     ).toMatchObject([
-      { stage: "json", code: "invalid_utf8" },
-      { stage: "json", code: "invalid_json" },
-      { stage: "json", code: "not_an_object" },
+      { stage: "body", code: "invalid_utf8" },
+      { stage: "body", code: "invalid_json" },
+      { stage: "body", code: "not_an_object" },
     ]);
   });
 
@@ -78,12 +78,13 @@ describe("stages", () => {
       code: "schema_mismatch",
       eventName: "bot.completed",
     });
-    expect(result.error.issues?.map((i) => i.pointer).sort()).toEqual([
+    if (result.error.stage !== "schema") return;
+    expect(result.error.issues.map((i) => i.pointer).sort()).toEqual([
       "/data/bot_id",
       "/data/duration_seconds",
       "/data/sent_at",
     ]);
-    expect(result.error.issues?.find((i) => i.pointer === "/data/sent_at")?.expected).toBe(
+    expect(result.error.issues.find((i) => i.pointer === "/data/sent_at")?.expected).toBe(
       'property "sent_at"',
     );
     expect(result.error.deliveryKey).toMatch(/^meetingbaas:webhook:msg_/);

@@ -135,7 +135,7 @@ describe("robustness", () => {
           if (result.ok) {
             expect(result.event.type).toBe("unknown");
             expect(envelope.valid).toBe(true);
-          } else if (result.error.stage === "json") {
+          } else if (result.error.stage === "body") {
             expect(typeof value !== "object" || value === null || Array.isArray(value)).toBe(true);
           } else {
             expect(result.error.stage).toBe("envelope");

@@ -44,7 +44,7 @@ export interface ReceiverMock {
 }
 
 /** A contract check answers what it found; a misshapen envelope breaks the contract as much as a misshapen event. */
-const statusOf = { signature: 401, json: 400, envelope: 422, schema: 422 } as const;
+const statusOf = { signature: 401, body: 400, envelope: 422, schema: 422 } as const;
 
 export function createReceiverHandlers(options: ReceiverMockOptions): ReceiverMock {
   const received: ReceivedDelivery[] = [];
@@ -91,7 +91,7 @@ export function createReceiverHandlers(options: ReceiverMockOptions): ReceiverMo
         title:
           error.stage === "signature"
             ? "Not authentic"
-            : error.stage === "json"
+            : error.stage === "body"
               ? "Not JSON"
               : error.stage === "envelope"
                 ? "Not a delivery of this provider"
@@ -99,7 +99,7 @@ export function createReceiverHandlers(options: ReceiverMockOptions): ReceiverMo
         status: delivery.status,
         detail: error.message,
         code: error.code,
-        ...(error.issues ? { issues: error.issues } : {}),
+        ...(error.stage === "envelope" || error.stage === "schema" ? { issues: error.issues } : {}),
       },
       { status: delivery.status, headers: { "content-type": "application/problem+json" } },
     );
