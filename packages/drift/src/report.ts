@@ -45,8 +45,9 @@ export async function driftReport(
 /** Writes the proposal into its specs folder; never anywhere else. Returns the paths written. */
 export function writeProposal(report: DriftReport): string[] {
   const files = new SchemaFiles(report.analysis.specsDir);
-  return report.proposal.files.map((file) => {
-    const target = files.absolute(file.path);
+  // Every path is checked before anything is written: a refused proposal writes nothing.
+  const targets = report.proposal.files.map((file) => ({ file, target: files.absolute(file.path) }));
+  return targets.map(({ file, target }) => {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.after);
     return file.path;

@@ -1,7 +1,7 @@
 // The loop on real-shaped captures: each provider's examples with fields added, removed, retyped and reformatted,
 // new values in open lists and a new event. The report names each, the written proposal accepts every capture and
 // every existing example, and the contract change report classifies it.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validatePayload } from "@meeting-webhooks/receive";
 import { describe, expect, it } from "vitest";
@@ -375,5 +375,73 @@ describe("alternatives", () => {
     activated.event.end = "2026-11-25";
     const report = await driftReport("cronofy", [{ body: activated }], { specsDir: specsCopy() });
     expect(report.analysis.findings).toBe(0);
+  });
+});
+
+describe("contracts stricter than the provider", () => {
+  /** Rewrites a schema file of a specs copy, as a contract copied from a provider's own schema would read. */
+  function rewrite(dir: string, path: string, change: (schema: Record<string, any>) => void) {
+    const file = join(dir, path);
+    const schema = JSON.parse(readFileSync(file, "utf8"));
+    change(schema);
+    writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
+  }
+
+  it("an offset where a pattern wants `Z` is a format finding; dropping the pattern is classified breaking", async () => {
+    const dir = specsCopy();
+    rewrite(dir, "meetingbaas/schemas/bot.failed.json", (schema) => {
+      schema.properties.data.properties.sent_at.pattern = "Z$";
+    });
+    const failed = example("meetingbaas", "bot.failed");
+    failed.data.sent_at = "2026-11-26T14:16:05.212+01:00";
+    const report = await driftReport("meetingbaas", [{ body: failed, channel: "callback" }], {
+      specsDir: dir,
+    });
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        event: "callback/bot.failed",
+        kind: "format-mismatch",
+        paths: ["/data/sent_at"],
+      }),
+    ]);
+    const changes = report.classification?.changes.filter((c) => c.event === "callback/bot.failed") ?? [];
+    expect(changes.map((c) => [c.severity, c.path])).toEqual([["breaking", "/data/sent_at"]]);
+    writeProposal(report);
+    expect(invalidAfterWrite("meetingbaas", report, [{ body: failed, channel: "callback" }], dir)).toEqual(
+      [],
+    );
+  });
+
+  it("a value outside a closed list is proposed into the enum and classified breaking", async () => {
+    const dir = specsCopy();
+    rewrite(dir, "meetingbaas/schemas/common/error-code.json", (schema) => {
+      const known = schema.anyOf.find((branch: { enum?: string[] }) => branch.enum).enum;
+      delete schema.anyOf;
+      schema.type = "string";
+      schema.enum = known;
+    });
+    const failed = example("meetingbaas", "bot.failed");
+    failed.data.error_code = "MEETING_LOCKED";
+    const report = await driftReport("meetingbaas", [{ body: failed, channel: "callback" }], {
+      specsDir: dir,
+    });
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        kind: "closed-list-value",
+        values: ["MEETING_LOCKED"],
+        paths: ["/data/error_code"],
+      }),
+    ]);
+    expect(kinds(report)).toContain("breaking enum-value-added callback/bot.failed /data/error_code");
+  });
+
+  it("writes only inside its specs folder, and nothing at all when a path would leave it", async () => {
+    const dir = specsCopy();
+    const report = await reportIn("meetingbaas", meetingBaasCaptures(), dir);
+    report.proposal.files.push({ path: "../escaped.json", before: null, after: "{}\n" });
+    const before = readFileSync(join(dir, "meetingbaas/schemas/bot.completed.json"), "utf8");
+    expect(() => writeProposal(report)).toThrow(/outside the specs folder/);
+    expect(existsSync(join(dir, "..", "escaped.json"))).toBe(false);
+    expect(readFileSync(join(dir, "meetingbaas/schemas/bot.completed.json"), "utf8")).toBe(before);
   });
 });
