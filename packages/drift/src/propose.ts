@@ -172,6 +172,13 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
   const newProperties = new Map<string, { file: string; pointer: string; members: [string, unknown][] }>();
   const requiredRemovals = new Map<string, { file: string; pointer: string; names: Set<string> }>();
   const removedKeywords = new Set<string>();
+  /** Per file, the observations its edits (other than new properties, which carry their own) rest on. */
+  const observedIn = new Map<string, Set<string>>();
+  const observed = (file: string, finding: Finding) => {
+    const sources = observedIn.get(file) ?? new Set<string>();
+    for (const source of observedSource(finding)) sources.add(source);
+    observedIn.set(file, sources);
+  };
 
   for (const { finding, events, inferred } of mergeFindings(analysis, analyser).values()) {
     const { file, pointer } = finding.at;
@@ -202,6 +209,7 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
         const entry = requiredRemovals.get(key) ?? { file, pointer, names: new Set() };
         entry.names.add(finding.name as string);
         requiredRemovals.set(key, entry);
+        observed(file, finding);
         break;
       }
       case "open-list-value":
@@ -224,6 +232,7 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
           });
         if (values.length === 0) break;
         editor(file).replace(`${pointer}/enum`, [...known, ...values]);
+        observed(file, finding);
         const parent = finding.kind === "open-list-value" ? pointer.replace(/\/anyOf\/\d+$/, "") : pointer;
         const owner = nodeAt(files.schema(file), parent);
         if (isObject(owner) && typeof owner.description === "string" && owner.description.includes("\n- `")) {
@@ -240,6 +249,7 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
         const current = Array.isArray(node.type) ? (node.type as string[]) : [node.type as string];
         const seen = finding.types.map((label) => label.replace(/ \(.*\)$/, ""));
         editor(file).replace(`${pointer}/type`, orderTypes([...current, ...seen]));
+        observed(file, finding);
         break;
       }
       case "format-mismatch":
@@ -247,6 +257,7 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
         const key = `${file}#${pointer}/${finding.name}`;
         if (!removedKeywords.has(key)) editor(file).removeMember(pointer, finding.name as string);
         removedKeywords.add(key);
+        observed(file, finding);
         break;
       }
     }
@@ -261,6 +272,13 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
     const left = (node.required as string[]).filter((name) => !names.has(name));
     if (left.length === 0) editor(file).removeMember(pointer, "required");
     else editor(file).replace(`${pointer}/required`, left);
+  }
+  // Facts have sources: a file whose facts now rest on observed traffic says so in its `x-source` list.
+  for (const [file, sources] of observedIn) {
+    const current = files.schema(file)["x-source"];
+    if (!Array.isArray(current)) continue;
+    const added = [...sources].filter((source) => !current.includes(source));
+    if (added.length > 0) editor(file).replace("/x-source", [...current, ...added]);
   }
 
   const out: ProposedFile[] = [];
