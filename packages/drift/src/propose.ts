@@ -237,7 +237,12 @@ export function proposeChanges(analysis: DriftAnalysis, analyser: DriftAnalyser)
         const owner = nodeAt(files.schema(file), parent);
         if (isObject(owner) && typeof owner.description === "string" && owner.description.includes("\n- `")) {
           const lines = values.map((value) => `\n- \`${value}\`: ${observedNote(finding)}.`).join("");
-          editor(file).replace(`${parent}/description`, `${owner.description}${lines}`);
+          // After the last bullet of the list, before any paragraph that follows it.
+          const text = owner.description;
+          const lastBullet = text.lastIndexOf("\n- `");
+          const end = text.indexOf("\n", lastBullet + 1);
+          const at = end < 0 ? text.length : end;
+          editor(file).replace(`${parent}/description`, `${text.slice(0, at)}${lines}${text.slice(at)}`);
         }
         break;
       }
