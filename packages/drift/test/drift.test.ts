@@ -435,6 +435,27 @@ describe("contracts stricter than the provider", () => {
     expect(kinds(report)).toContain("breaking enum-value-added callback/bot.failed /data/error_code");
   });
 
+  it("a file whose facts now rest on observed traffic keeps its sources and lists the observation in x-source", async () => {
+    const dir = specsCopy();
+    rewrite(dir, "meetingbaas/schemas/common/error-code.json", (schema) => {
+      const { title, description, ...rest } = schema;
+      for (const key of Object.keys(schema)) delete schema[key];
+      Object.assign(schema, { title, description, "x-source": ["meetingbaas docs: errors page"], ...rest });
+    });
+    const failed = example("meetingbaas", "bot.failed");
+    failed.data.error_code = "MEETING_LOCKED";
+    const report = await driftReport(
+      "meetingbaas",
+      [{ body: failed, channel: "callback", receivedAt: "2026-11-04T09:00:00.000Z" }],
+      { specsDir: dir },
+    );
+    const file = report.proposal.files.find((f) => f.path === "meetingbaas/schemas/common/error-code.json");
+    expect(JSON.parse(file?.after ?? "{}")["x-source"]).toEqual([
+      "meetingbaas docs: errors page",
+      "meeting-webhooks drift: observed in 1 delivery on 2026-11-04",
+    ]);
+  });
+
   it("writes only inside its specs folder, and nothing at all when a path would leave it", async () => {
     const dir = specsCopy();
     const report = await reportIn("meetingbaas", meetingBaasCaptures(), dir);
