@@ -21,6 +21,7 @@ import {
   openProcessingConnection,
   sql,
 } from "./db.js";
+import { driftSummary } from "./drift.js";
 import { type FetchLike, Processor } from "./processor.js";
 import { getMeeting, listDeliveries, listMeetings, rejectionCounts } from "./queries.js";
 
@@ -232,6 +233,20 @@ export function buildReceiver(config: Config, options: ReceiverOptions = {}): Re
       // A GET never writes: refusals not yet committed are read from the writer, not flushed.
       rejected: rejectionCounts(db, writer.pendingRejections()),
     };
+  });
+  app.get("/api/drift", async (request) => {
+    const q = request.query as Record<string, unknown>;
+    let since: string | undefined;
+    if (q.since !== undefined) {
+      if (typeof q.since !== "string" || Number.isNaN(Date.parse(q.since)))
+        throw Object.assign(new Error("since must be an RFC 3339 date-time"), { statusCode: 400 });
+      since = new Date(q.since).toISOString(); // stored times are UTC ISO strings: compare like with like
+    }
+    const provider = enumOf("provider", q.provider, ["cronofy", "meetingbaas"]) as
+      | "cronofy"
+      | "meetingbaas"
+      | undefined;
+    return driftSummary(db, { since, provider });
   });
   app.get("/healthz", async () => {
     const row = sql(db, "SELECT count(*) AS n FROM deliveries WHERE status = 'pending'").get() as {

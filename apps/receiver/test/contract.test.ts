@@ -116,6 +116,8 @@ describe("the receiver behind prism proxy --errors", () => {
       "/api/meetings?provider=meetingbaas",
       "/api/deliveries?limit=100",
       "/api/deliveries?status=processed",
+      "/api/drift",
+      "/api/drift?provider=cronofy&since=2026-01-01T00:00:00Z",
       "/healthz",
       ...meetings.meetings.slice(0, 10).map((m) => `/api/meetings/${m.id}`),
     ];

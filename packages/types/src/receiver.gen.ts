@@ -129,6 +129,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summarise drift
+         * @description What the stored deliveries have that the contracts do not know, per event: which events changed, since
+         *     when and how often. Values are never shown (only new codes and event names). Run `meeting-webhooks drift`
+         *     on the database to turn it into a proposed, classified change of the specs.
+         */
+        get: operations["getDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1014,6 +1036,76 @@ export interface components {
             payload?: unknown;
         };
         /**
+         * DriftSummary
+         * @description What the stored deliveries have that the contracts do not know, per event: new properties, values of open lists not documented yet, required properties that are missing, other types or formats, and new events. Values are never shown, only new codes and event names; `meeting-webhooks drift` turns the same findings into a proposed change of the specs.
+         */
+        DriftSummary: {
+            /**
+             * Format: date-time
+             * @description The start of the period summarised (the `since` query parameter), or null for every stored delivery.
+             */
+            since: string | null;
+            /** @description How many stored deliveries were read. */
+            deliveries: number;
+            /** @description The events with drift, those changed most recently first. */
+            events: {
+                /**
+                 * @description Who sent it.
+                 * @enum {string}
+                 */
+                provider: "cronofy" | "meetingbaas";
+                /** @description The webhook key in the provider's contract, such as `webhook/bot.status_change` or `meeting_agent_failed`. */
+                event: string;
+                /** @description False for an event the contract does not describe at all. */
+                known: boolean;
+                /** @description Deliveries of this event in the period. */
+                deliveries: number;
+                /**
+                 * Format: date-time
+                 * @description When the first delivery with drift arrived.
+                 */
+                firstSeen: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the last delivery with drift arrived.
+                 */
+                lastSeen: string | null;
+                /** @description What the contract does not know about this event. */
+                findings: components["schemas"]["DriftFinding"][];
+            }[];
+        };
+        /**
+         * DriftFinding
+         * @description One thing the deliveries of an event have that the contract does not know.
+         */
+        DriftFinding: {
+            /**
+             * @description `unknown-property`: a property the contract never describes. `open-list-value`: a value of an open list not documented yet. `closed-list-value`: a value outside a closed list. `required-missing`: a required property the deliveries lack. `type-mismatch`, `format-mismatch`, `constraint-mismatch`: another type, format or bound than the contract says. `unknown-event`: an event name the contract does not know, inside a well-formed envelope.
+             * @enum {string}
+             */
+            kind: "unknown-property" | "open-list-value" | "closed-list-value" | "required-missing" | "type-mismatch" | "format-mismatch" | "constraint-mismatch" | "unknown-event";
+            /** @description JSON pointers into the payload where it was seen; `*` stands for every item of an array. */
+            paths: string[];
+            /** @description The property name or the schema keyword concerned, by kind. */
+            name?: string;
+            /** @description New list values and event names, when they are codes; other values appear only as `<redacted …>`. */
+            values: string[];
+            /** @description The types seen, such as `string (date-time)`, `integer` or `missing`; never values. */
+            types: string[];
+            /** @description Deliveries with this finding. */
+            deliveries: number;
+            /**
+             * Format: date-time
+             * @description When first seen.
+             */
+            firstSeen: string | null;
+            /**
+             * Format: date-time
+             * @description When last seen.
+             */
+            lastSeen: string | null;
+        };
+        /**
          * Receipt
          * @description What the receiver answers to an authentic delivery, once it is stored durably. Every authentic delivery gets a 2xx, so the provider stops retrying; `status` says what happened to it.
          */
@@ -1118,6 +1210,8 @@ export type CalendarEventUpdated = components['schemas']['CalendarEventUpdated']
 export type CalendarEventCancelled = components['schemas']['CalendarEventCancelled'];
 export type Meeting = components['schemas']['Meeting'];
 export type Delivery = components['schemas']['Delivery'];
+export type DriftSummary = components['schemas']['DriftSummary'];
+export type DriftFinding = components['schemas']['DriftFinding'];
 export type Receipt = components['schemas']['Receipt'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseReceipt = components['responses']['Receipt'];
@@ -1303,6 +1397,32 @@ export interface operations {
                             [key: string]: number;
                         };
                     };
+                };
+            };
+            400: components["responses"]["Problem"];
+        };
+    };
+    getDrift: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries received at or after this time (RFC 3339); every stored delivery when absent. */
+                since?: string;
+                /** @description Only this provider's deliveries. */
+                provider?: "cronofy" | "meetingbaas";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drift found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftSummary"];
                 };
             };
             400: components["responses"]["Problem"];
