@@ -2,21 +2,33 @@
 // The consumer smoke test (part of `npm test`): pack every publishable package, install the tarballs into a fresh
 // scratch project (from the local tarballs and npm's cache of registry packages), and use them from there as a team
 // would: type-check a file importing every public entry, run the CLI, run a vitest test with the MSW handlers, and
-// check the type exports with @arethetypeswrong/cli. Catches missing files, wrong exports and leaked dev deps.
+// check the type exports with @arethetypeswrong/cli, and run the README's framework snippets (Express, Fastify, Hono,
+// Next.js) against real servers. Catches missing files, wrong exports and leaked dev deps. It runs on the Node.js that
+// runs it (scripts/node-matrix.mjs runs it on the other tested versions).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const started = Date.now();
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(
-    "node scripts/consumer-smoke.mjs [--keep]\n\nPacks the publishable packages, installs them into a scratch project and uses them.\n  --keep  keep the scratch project and print where it is",
+    "node scripts/consumer-smoke.mjs [--keep] [--runtime-only]\n\nPacks the publishable packages, installs them into a scratch project and uses them.\n  --keep          keep the scratch project and print where it is\n  --runtime-only  skip the checks that do not depend on the Node.js version (attw, tsc); for scripts/node-matrix.mjs",
   );
   process.exit(0);
 }
 const keep = process.argv.includes("--keep");
+const runtimeOnly = process.argv.includes("--runtime-only");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const step = (message) => console.log(`[consumer-smoke] ${message}`);
 const run = (command, args, cwd, extra = {}) =>
@@ -35,6 +47,59 @@ const packages = ["specs", ...readdirSync(join(root, "packages")).map((name) => 
   }))
   .filter(({ manifest }) => !manifest.private);
 
+/** The README's fenced blocks whose info string names a file: ```ts title=app/api/webhooks/[...path]/route.ts */
+function readmeSnippets() {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  return [...readme.matchAll(/^```ts title=(\S+)\n([\s\S]*?)^```$/gm)].map(([, path, code]) => ({
+    path,
+    code,
+  }));
+}
+
+/**
+ * The README's "Receive in your framework" blocks, as written there: type-checked as a Next.js or tsx project would
+ * (bundler resolution, `@/` for the project root), then run by scripts/consumer-frameworks.mjs.
+ */
+function runReadmeSnippets(project) {
+  const snippets = readmeSnippets();
+  const route = snippets.find(({ path }) => path.endsWith("/route.ts"))?.path;
+  const servers = snippets.map(({ path }) => path).filter((path) => path !== route && path !== "webhooks.ts");
+  if (!route || servers.length < 3 || !snippets.some(({ path }) => path === "webhooks.ts"))
+    throw new Error(
+      `README.md: expected webhooks.ts, three servers and a route.ts, found ${snippets.map((s) => s.path)}`,
+    );
+  step(`type-checking and running the README's snippets: ${snippets.map(({ path }) => path).join(", ")}`);
+  for (const { path, code } of snippets) {
+    mkdirSync(dirname(join(project, path)), { recursive: true });
+    writeFileSync(join(project, path), code);
+  }
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        module: "Preserve",
+        moduleResolution: "Bundler",
+        target: "ES2022",
+        strict: true,
+        noEmit: true,
+        types: ["node"],
+        paths: { "@/*": ["./*"] },
+      },
+      include: snippets.map(({ path }) => path),
+    }),
+  );
+  if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.json"], project);
+  copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
+  // tsx as a loader (`node --import`), not its CLI, which leaves a tsx-<uid> folder in TMPDIR.
+  const tsx = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
+  const output = run(
+    process.execPath,
+    ["--import", tsx, "frameworks.mjs", tsx, ...servers, "--route", route],
+    project,
+  );
+  for (const line of output.trim().split("\n")) step(`  ${line}`);
+}
+
 const work = mkdtempSync(join(tmpdir(), "meeting-webhooks-consumer-"));
 const tarballs = join(work, "tarballs");
 const project = join(work, "project");
@@ -48,19 +113,32 @@ try {
     return join(tarballs, packed.filename);
   });
 
-  step("checking type exports with @arethetypeswrong/cli (ESM-only profile)");
-  for (const file of files) run(bin("attw"), ["--profile", "esm-only", "--format", "ascii", file], work);
+  if (!runtimeOnly) {
+    step("checking type exports with @arethetypeswrong/cli (ESM-only profile)");
+    for (const file of files) run(bin("attw"), ["--profile", "esm-only", "--format", "ascii", file], work);
+  }
 
   writeFileSync(
     join(project, "package.json"),
     `${JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2)}\n`,
   );
   const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const peers = ["msw@2.15.0", `@types/node@${rootManifest.devDependencies["@types/node"]}`];
+  // The frameworks of the README's snippets, at the versions the adapters are tested with.
+  const receiveDev = JSON.parse(
+    readFileSync(join(root, "packages/receive/package.json"), "utf8"),
+  ).devDependencies;
+  const frameworks = ["express", "@types/express", "fastify", "hono", "@hono/node-server"].map(
+    (name) => `${name}@${receiveDev[name]}`,
+  );
+  const peers = ["msw@2.15.0", `@types/node@${rootManifest.devDependencies["@types/node"]}`, ...frameworks];
   step(`installing the tarballs and ${peers.join(", ")} into a scratch project (prefer-offline)`);
   run("npm", ["install", "--prefer-offline", "--no-package-lock", ...files, ...peers], project);
 
-  step("type-checking a file that imports every public entry");
+  step(
+    runtimeOnly
+      ? "writing a file that imports every public entry"
+      : "type-checking a file that imports every public entry",
+  );
   const entries = [];
   for (const { manifest } of packages) {
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
@@ -82,7 +160,7 @@ export type Failed = PayloadOf<"bot.failed">["data"]["error_code"];
 `,
   );
   writeFileSync(
-    join(project, "tsconfig.json"),
+    join(project, "tsconfig.check.json"),
     JSON.stringify({
       compilerOptions: {
         module: "NodeNext",
@@ -96,7 +174,7 @@ export type Failed = PayloadOf<"bot.failed">["data"]["error_code"];
       include: ["check.ts"],
     }),
   );
-  run(bin("tsc"), ["-p", "tsconfig.json"], project);
+  if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.check.json"], project);
   step(`  ${entries.length} entries: ${entries.join(", ")}`);
 
   step("running the installed CLI: --help and validate on an example");
@@ -142,14 +220,24 @@ it("fetches a transcription through the mocked signed URL", async () => {
     );
     run(bin("vitest"), ["run", "--root", project, "msw.test.ts"], project);
   }
-  step(`ok: ${packages.length} packages installed from tarballs and used`);
+  runReadmeSnippets(project);
+  step(
+    `ok: ${packages.length} packages installed from tarballs and used on Node.js ${process.versions.node} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 } catch (error) {
   failed = true;
   console.error(`[consumer-smoke] FAILED: ${error.message}`);
   if (error.stdout) console.error(error.stdout);
   if (error.stderr) console.error(error.stderr);
 } finally {
-  if (keep || failed) console.log(`[consumer-smoke] scratch project kept at ${project}`);
-  else rmSync(work, { recursive: true, force: true });
+  // Removed also on failure, like every test's temp folder; --keep is how to look inside.
+  if (keep) console.log(`[consumer-smoke] scratch project kept at ${project}`);
+  else {
+    rmSync(work, { recursive: true, force: true });
+    if (failed)
+      console.error(
+        "[consumer-smoke] rerun with `node scripts/consumer-smoke.mjs --keep` to keep the project",
+      );
+  }
 }
 process.exitCode = failed ? 1 : 0;

@@ -27,6 +27,7 @@ export function createSpecAjv(options: AjvOptions = {}): Ajv2020 {
     ...(options.code ? { code: options.code } : {}),
   });
   addSpecFormats(ajv);
+  addSpecKeywords(ajv);
   for (const path of allSchemaPaths()) {
     ajv.addSchema(readJson(join(specsDir, path)) as object, schemaId(path));
   }
@@ -45,6 +46,23 @@ export function validatorFor(ajv: Ajv2020, schemaPath: string): ValidateFunction
 }
 
 export type { ErrorObject, ValidateFunction };
+
+/**
+ * `x-source` says where a schema's facts come from (specs/README.md, "Sources"): a list of pages or files. It is an
+ * annotation, so it never changes a verdict, but strict mode refuses unknown keywords unless they are declared.
+ */
+export const sourceKeyword = "x-source";
+
+/** Declares the contracts' annotation keywords (`x-source`) on an Ajv instance in strict mode. */
+export function addSpecKeywords(ajv: Ajv2020): void {
+  if (!ajv.getKeyword(sourceKeyword)) {
+    ajv.addKeyword({
+      keyword: sourceKeyword,
+      schemaType: "array",
+      metaSchema: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    });
+  }
+}
 
 /** Registers the contracts' string formats (see formats.ts) on an Ajv instance. */
 export function addSpecFormats(ajv: Ajv2020): void {

@@ -1,7 +1,6 @@
 // Writing generated files, and the drift check that proves the committed ones are what the generator makes now.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, relative } from "node:path";
 
 export interface GeneratedFile {
   /** Absolute path where the file is committed. */
@@ -13,8 +12,6 @@ export interface DriftReport {
   ok: boolean;
   /** Committed files whose contents differ from a fresh generation, or that are missing. */
   drifted: string[];
-  /** The folder holding the fresh generation, for `diff -r`. */
-  freshDir: string;
 }
 
 /** The first line of every generated file: what made it and how to make it again. */
@@ -29,19 +26,17 @@ export function writeGeneratedFiles(files: GeneratedFile[]): void {
   }
 }
 
-/** Regenerate into a temporary folder and compare with the committed files, byte for byte. */
+/**
+ * Compare a fresh generation, held in memory, with the committed files, byte for byte. Nothing is written: after
+ * `npm run generate`, `git diff` shows what changed.
+ */
 export function checkGeneratedFiles(files: GeneratedFile[], root: string): DriftReport {
-  const freshDir = mkdtempSync(join(tmpdir(), "meeting-webhooks-generated-"));
   const drifted: string[] = [];
   for (const file of files) {
-    const rel = relative(root, file.path);
-    const fresh = join(freshDir, rel);
-    mkdirSync(dirname(fresh), { recursive: true });
-    writeFileSync(fresh, file.contents);
     const committed = existsSync(file.path) ? readFileSync(file.path, "utf8") : undefined;
-    if (committed !== file.contents) drifted.push(rel);
+    if (committed !== file.contents) drifted.push(relative(root, file.path));
   }
-  return { ok: drifted.length === 0, drifted, freshDir };
+  return { ok: drifted.length === 0, drifted };
 }
 
 /**
@@ -56,7 +51,7 @@ export function runGenerator(
 ): void {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
-      `${name}\n\nUsage: ${name} [--check]\n\n  --check  regenerate into a temporary folder and exit 1 if the committed files differ`,
+      `${name}\n\nUsage: ${name} [--check]\n\n  --check  regenerate in memory and exit 1 if the committed files differ`,
     );
     return;
   }
@@ -69,7 +64,7 @@ export function runGenerator(
     console.error(`${name}: generated files are out of date with the specs:`);
     for (const file of report.drifted) console.error(`  ${file}`);
     console.error(
-      `Fresh output: ${report.freshDir}\nRun \`npm run generate\` and commit the result with the spec change.`,
+      "Run `npm run generate`, review the change with `git diff` and commit it with the spec change.",
     );
     process.exitCode = 1;
     return;

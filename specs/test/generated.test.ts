@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
 import { checkGeneratedFiles, generatedHeader } from "../src/index.js";
 
 function committed(contents: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "committed-"));
+  const dir = tempDirForTest("committed-");
   for (const [name, text] of Object.entries(contents)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -1,9 +1,9 @@
 // The house lint rules in redocly.yaml must actually fire: break a copy of a contract and lint it.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { specsDir } from "../src/index.js";
@@ -27,7 +27,7 @@ function lint(dir: string, api: string): { code: number | null; output: string }
 }
 
 function copyOfSpecs(): string {
-  const dir = mkdtempSync(join(tmpdir(), "specs-lint-"));
+  const dir = tempDirForTest("specs-lint-");
   for (const entry of ["redocly.yaml", "redocly", "common", "cronofy"])
     cpSync(join(specsDir, entry), join(dir, entry), { recursive: true });
   return dir;

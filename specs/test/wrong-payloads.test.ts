@@ -120,11 +120,11 @@ const cases: Case[] = [
     pointer: "/notification/interactions",
   },
   {
-    name: "meeting_agent_complete without the recording details",
+    name: "meeting_agent_complete whose details have a recording without its duration",
     schema: "cronofy/schemas/meeting_agent_complete.json",
     example: "cronofy/examples/meeting_agent_complete.json",
-    mutate: (p) => delete p.meeting_agent.details,
-    pointer: "/meeting_agent/details",
+    mutate: (p) => delete p.meeting_agent.details.recording.duration_seconds,
+    pointer: "/meeting_agent/details/recording/duration_seconds",
   },
   {
     name: "meeting_agent_failed whose interaction has no subtype",
@@ -192,5 +192,34 @@ describe("a future-proof payload", () => {
     expect(validate(payload)).toBe(true);
     payload.data.sent_at = "2026-11-24T17:02:11";
     expect(validate(payload)).toBe(false);
+  });
+});
+
+describe("a retry-callback body", () => {
+  const validate = validatorFor(ajv, "meetingbaas/schemas/api/retry-callback-request.json");
+
+  it("may be null, or an object with only a url (method and secret have defaults)", () => {
+    expect(validate(null)).toBe(true);
+    expect(validate({ url: "https://staging.acme-meetings.com/webhooks/meetingbaas" })).toBe(true);
+  });
+
+  it("without a url is refused at /url", () => {
+    expect(validate({ method: "PUT", secret: null })).toBe(false);
+    expect(schemaIssues(validate.errors).map((issue) => issue.pointer)).toContain("/url");
+  });
+});
+
+describe("a Meeting BaaS API error", () => {
+  it("is the provider's ErrorResponse: error, code and statusCode, not an invented shape", () => {
+    const validate = validatorFor(ajv, "meetingbaas/schemas/api/api-error.json");
+    expect(
+      validate({
+        success: false,
+        error: "Bot with ID 'a74c56d8-df63-4770-9131-1de843b589f1' not found",
+        code: "FST_ERR_BOT_NOT_FOUND_BY_ID",
+        statusCode: 404,
+      }),
+    ).toBe(true);
+    expect(validate({ success: false, code: "BOT_NOT_FOUND", message: "No bot." })).toBe(false);
   });
 });

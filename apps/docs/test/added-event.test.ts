@@ -1,11 +1,11 @@
 // Adding an event to a spec is all it takes for the docs to show it: a temporary copy of the specs gets one more
 // Cronofy webhook (schema, example, OpenAPI webhook, AsyncAPI message and operation) and the copy's own
 // catalog API, handed to the site builder, brings it into the catalog and the page.
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { readYaml, specsDir } from "@meeting-webhooks/specs";
+import { makeTempDir } from "@meeting-webhooks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderCatalogPage } from "../src/catalog-page.js";
 import { type ContractSource, type Json, repositoryContracts } from "../src/contracts.js";
@@ -78,7 +78,7 @@ let work: string;
 let copy: ContractSource;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "meeting-webhooks-docs-added-event-"));
+  work = makeTempDir("meeting-webhooks-docs-added-event-").path;
   const specs = join(work, "specs");
   for (const part of ["package.json", "src", "cronofy", "meetingbaas", "common"]) {
     cpSync(join(specsDir, part), join(specs, part), { recursive: true });

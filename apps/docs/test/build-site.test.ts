@@ -1,16 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeTempDir } from "@meeting-webhooks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuiltSite, buildSite } from "../src/build-site.js";
 
 let site: BuiltSite;
-const outDir = join(mkdtempSync(join(tmpdir(), "meeting-webhooks-docs-build-")), "site");
+const work = makeTempDir("meeting-webhooks-docs-build-");
+const outDir = join(work.path, "site");
 
 beforeAll(async () => {
   site = await buildSite({ outDir });
 });
-afterAll(() => rmSync(join(outDir, ".."), { recursive: true, force: true }));
+afterAll(() => work.remove());
 
 describe("buildSite", () => {
   it("writes the catalog and an OpenAPI and an AsyncAPI reference per provider", () => {

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeTempDir } from "@meeting-webhooks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileForPath, type StaticServer, serveStatic } from "../src/static-server.js";
 
-const root = mkdtempSync(join(tmpdir(), "meeting-webhooks-static-"));
+const rootDir = makeTempDir("meeting-webhooks-static-");
+afterAll(() => rootDir.remove());
+const root = rootDir.path;
 writeFileSync(join(root, "index.html"), "<p>hi</p>");
 
 describe("fileForPath", () => {
@@ -26,7 +28,6 @@ describe("serveStatic", () => {
   });
   afterAll(async () => {
     await server.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it("serves files on a loopback port with their content type", async () => {

@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from "./config.js";
 import { renderDashboard, renderMeetingPage, renderOperationsPage } from "./dashboard.js";
 import { Downloader, type FetchLike } from "./downloads.js";
+import { driftSummary } from "./drift.js";
 import { OperationsRecorder } from "./operations.js";
 import { subjectOf } from "./providers/index.js";
 import { Scheduler } from "./scheduler.js";
@@ -277,6 +278,20 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
         }),
         rejected: await storage.rejectionCounts(),
       };
+    });
+    app.get("/api/drift", async (request) => {
+      const q = request.query as Record<string, unknown>;
+      let since: string | undefined;
+      if (q.since !== undefined) {
+        if (typeof q.since !== "string" || Number.isNaN(Date.parse(q.since)))
+          throw Object.assign(new Error("since must be an RFC 3339 date-time"), { statusCode: 400 });
+        since = new Date(q.since).toISOString(); // stored times are UTC ISO strings: compare like with like
+      }
+      const provider = enumOf("provider", q.provider, ["cronofy", "meetingbaas"]) as
+        | "cronofy"
+        | "meetingbaas"
+        | undefined;
+      return driftSummary(storage, { since, provider });
     });
 
     app.get("/", async (_request, reply) =>

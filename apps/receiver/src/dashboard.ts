@@ -1,6 +1,8 @@
 /* biome-ignore-all lint/suspicious/noExplicitAny: the meeting is the JSON the API serves, read as such */
 // The dashboard: server-rendered HTML, no script, no external asset. Meetings with status, provider, duration,
 // timeline and transcript; the deliveries log with quarantined and unknown ones.
+
+import { driftSummary } from "./drift.js";
 import { escapeHtml } from "./html.js";
 import { renderOperationsBody } from "./operations-view.js";
 import type { Storage } from "./storage/index.js";
@@ -33,6 +35,44 @@ function badge(status: unknown): string {
   return `<span class="status ${escapeHtml(status)}">${escapeHtml(status)}</span>`;
 }
 
+const findingLabels: Record<string, string> = {
+  "unknown-property": "new property",
+  "open-list-value": "new value",
+  "closed-list-value": "value outside a closed list",
+  "required-missing": "missing",
+  "type-mismatch": "other type",
+  "format-mismatch": "other format",
+  "constraint-mismatch": "outside a bound",
+  "unknown-event": "new event",
+};
+
+/** Drift in the last days: which events changed, since when, how often. */
+async function driftSection(storage: Storage, days: number): Promise<string> {
+  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  const summary = await driftSummary(storage, { since });
+  const rows = summary.events
+    .map((event) => {
+      const findings = event.findings
+        .map((f) => {
+          const values = f.values.length
+            ? ` ${f.values.map((v) => `<code>${escapeHtml(v)}</code>`).join(", ")}`
+            : "";
+          const where = f.paths
+            .filter(Boolean)
+            .map((p) => `<code>${escapeHtml(p)}</code>`)
+            .join(", ");
+          return `${escapeHtml(findingLabels[f.kind] ?? f.kind)}${values}${where ? ` at ${where}` : ""} <span class="muted">×${f.deliveries}</span>`;
+        })
+        .join("<br>");
+      return `<tr><td><code>${escapeHtml(event.event)}</code></td><td>${escapeHtml(event.provider)}</td><td>${findings}</td>
+<td>${event.deliveries}</td><td class="muted">${escapeHtml(event.firstSeen ?? "–")}</td><td class="muted">${escapeHtml(event.lastSeen ?? "–")}</td></tr>`;
+    })
+    .join("");
+  return `<h2 id="drift">Drift</h2>
+<p class="muted">What the deliveries of the last ${days} days have that the contracts do not know (<a href="/api/drift">/api/drift</a>). <code>npx meeting-webhooks drift --provider &lt;provider&gt; &lt;database&gt;</code> proposes the change of the specs.</p>
+${rows ? `<table><thead><tr><th>event</th><th>provider</th><th>what is new</th><th>deliveries</th><th>since</th><th>last seen</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No drift: the contracts know every delivery.</p>'}`;
+}
+
 export async function renderDashboard(storage: Storage, docs: boolean): Promise<string> {
   const meetings = await storage.listMeetings({ limit: 100 });
   const deliveries = await storage.listDeliveries({ limit: 100 });
@@ -63,12 +103,13 @@ ${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: str
   return page(
     "meeting-webhooks receiver",
     `<h1>meeting-webhooks receiver</h1>
-<p class="muted">API: <a href="/api/meetings">/api/meetings</a> · <a href="/api/deliveries">/api/deliveries</a> · <a href="/healthz">/healthz</a> · <a href="/operations">operations</a>${docs ? ' · <a href="/docs/">docs</a>' : ""}</p>
+<p class="muted">API: <a href="/api/meetings">/api/meetings</a> · <a href="/api/deliveries">/api/deliveries</a> · <a href="/api/drift">/api/drift</a> · <a href="/healthz">/healthz</a> · <a href="/operations">operations</a>${docs ? ' · <a href="/docs/">docs</a>' : ""}</p>
 <h2>Meetings</h2>
 ${meetings.length ? `<table><thead><tr><th>meeting</th><th>provider</th><th>status</th><th>duration</th><th>updated</th></tr></thead><tbody>${meetingRows}</tbody></table>` : '<p class="muted">No meetings yet. Send a delivery with <code>npx meeting-webhooks send</code>.</p>'}
 <h2>Deliveries</h2>
 <p class="muted">Refused as not authentic (not stored): ${rejectedText || "none"}</p>
-${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>status</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}`,
+${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>status</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}
+${await driftSection(storage, 7)}`,
   );
 }
 

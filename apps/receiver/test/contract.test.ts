@@ -1,8 +1,7 @@
 // Contract test: the receiver behind `prism proxy --errors` over its own contract (specs/receiver/openapi.yaml).
 // Every example of both provider contracts and a batch of factory-generated deliveries go through the simulator;
 // then the read API is called through the proxy too. Zero violations, in requests or in responses.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildDelivery, type Delivery, deliver, factoryFor } from "@meeting-webhooks/mocks";
 import { createProviderMocks } from "@meeting-webhooks/mocks/msw";
@@ -15,6 +14,7 @@ import {
   specsDir,
   type WebhookSpec,
 } from "@meeting-webhooks/specs";
+import { makeTempDir, type TempDir } from "@meeting-webhooks/test-support";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
@@ -22,6 +22,7 @@ import { secrets, startReceiver } from "./support.js";
 
 let receiver: Receiver;
 let prism: PrismServer;
+let documentDir: TempDir | undefined;
 // Provider downloads during processing are answered by the MSW mocks generated from the contracts: no network.
 const providerMocks = setupServer(...createProviderMocks().handlers);
 
@@ -29,8 +30,8 @@ beforeAll(async () => {
   providerMocks.listen({ onUnhandledRequest: "bypass" });
   receiver = await startReceiver({ cronofyApiKey: "contract-test-key" });
   const upstream = await receiver.app.listen({ port: 0, host: "127.0.0.1" });
-  const dir = mkdtempSync(join(tmpdir(), "receiver-contract-"));
-  const document = join(dir, "receiver-openapi.json");
+  documentDir = makeTempDir("meeting-webhooks-receiver-contract-");
+  const document = join(documentDir.path, "receiver-openapi.json");
   writeFileSync(document, JSON.stringify(bundleDocument(join(specsDir, "receiver", "openapi.yaml"))));
   prism = await startPrism({ document, mode: "proxy", upstream, errors: true });
 }, 90_000);
@@ -39,6 +40,7 @@ afterAll(async () => {
   await prism?.stop();
   await receiver?.close();
   providerMocks.close();
+  documentDir?.remove();
 });
 
 function pathOf(webhook: WebhookSpec): string {
@@ -114,6 +116,8 @@ describe("the receiver behind prism proxy --errors", () => {
       "/api/meetings?provider=meetingbaas",
       "/api/deliveries?limit=100",
       "/api/deliveries?status=processed",
+      "/api/drift",
+      "/api/drift?provider=cronofy&since=2026-01-01T00:00:00Z",
       "/healthz",
       ...meetings.meetings.slice(0, 10).map((m) => `/api/meetings/${m.id}`),
     ];

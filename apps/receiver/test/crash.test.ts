@@ -1,9 +1,8 @@
 // Crash safety: SIGKILL the receiver while deliveries pour in, restart it, and prove that every delivery that was
 // answered 2xx is stored and gets processed. Runs the built receiver (dist/main.js) as a child process.
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { example, secrets, webhookRequest } from "./support.js";
@@ -35,7 +34,7 @@ function startChild(env: Record<string, string>): Promise<{ child: ChildProcess;
 
 describe("crash safety", () => {
   it("every delivery answered 2xx before a SIGKILL is stored and processed after the restart", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "meeting-webhooks-crash-"));
+    const dir = tempDirForTest("meeting-webhooks-crash-");
     const env = {
       PORT: "0",
       DATABASE_PATH: join(dir, "receiver.db"),

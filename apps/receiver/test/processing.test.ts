@@ -1,10 +1,11 @@
 // Processing: both providers normalised into one meeting model, transcripts downloaded into one shape, retries,
 // expired URLs, out-of-order status changes; and the read API, dashboard and docs that show the result.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cronofy, meetingbaas } from "@meeting-webhooks/mocks";
 import { createProviderMocks } from "@meeting-webhooks/mocks/msw";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { setupServer } from "msw/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
@@ -60,7 +61,7 @@ describe.each(engines)("on %s", (engine) => {
   describe("Meeting BaaS", () => {
     it("status changes, completion, participants, artifacts and the transcript in the neutral shape", async () => {
       const transcription = example("meetingbaas/examples/artifacts/transcription.json");
-      const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => Response.json(transcription) });
+      const fetch = stubFetch({ "https://meetingbaas-storage.example.invalid": () => Response.json(transcription) });
       receiver = await startReceiver({}, { fetch });
       const completed = example("meetingbaas/examples/bot.completed.json");
       const status = example("meetingbaas/examples/bot.status_change--in-call-recording.json");
@@ -94,7 +95,7 @@ describe.each(engines)("on %s", (engine) => {
     it("a downloaded transcript that breaks its contract is recorded as failed with where, never cast", async () => {
       const transcription = example("meetingbaas/examples/artifacts/transcription.json");
       const broken = { ...transcription, result: { ...transcription.result, utterances: "none" } };
-      const fetch = stubFetch({ "https://meeting-baas-prod.s3": () => Response.json(broken) });
+      const fetch = stubFetch({ "https://meetingbaas-storage.example.invalid": () => Response.json(broken) });
       receiver = await startReceiver({}, { fetch });
       await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
       await receiver.processor.drain();
@@ -111,7 +112,7 @@ describe.each(engines)("on %s", (engine) => {
 
     it("a 403 on a signed URL marks the artifact expired and the meeting as needing retry-callback", async () => {
       const fetch = stubFetch({
-        "https://meeting-baas-prod.s3": () =>
+        "https://meetingbaas-storage.example.invalid": () =>
           new Response("<Error><Code>AccessDenied</Code></Error>", { status: 403 }),
       });
       receiver = await startReceiver({}, { fetch });
@@ -127,7 +128,7 @@ describe.each(engines)("on %s", (engine) => {
 
     it("downloads retry with backoff and give up after the configured attempts", async () => {
       const fetch = stubFetch({
-        "https://meeting-baas-prod.s3": () => new Response("busy", { status: 503 }),
+        "https://meetingbaas-storage.example.invalid": () => new Response("busy", { status: 503 }),
       });
       receiver = await startReceiver({ downloadAttempts: 3, downloadRetryBaseMs: 1 }, { fetch });
       await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
@@ -167,7 +168,7 @@ describe.each(engines)("on %s", (engine) => {
       const transcript = example("cronofy/examples/transcript.json");
       const authorization: (string | null)[] = [];
       const fetch = stubFetch({
-        "https://api.cronofy.com/v1/meeting_agents/": () =>
+        "https://cronofy-resources.example.invalid/v1/meeting_agents/": () =>
           Response.json(
             { resource: { download_url: "https://downloads.cronofy.test/t.json?sig=1" } },
             { status: 302, headers: { location: "https://downloads.cronofy.test/t.json?sig=1" } },
@@ -312,7 +313,7 @@ describe.each(engines)("on %s", (engine) => {
     });
 
     it("serves the docs site at /docs when it is built, and says how to build it when not", async () => {
-      const docs = mkdtempSync(join(tmpdir(), "docs-"));
+      const docs = tempDirForTest("meeting-webhooks-docs-");
       receiver = await startReceiver({ docsDir: join(docs, "missing") }, { process: false });
       const missing = await receiver.app.inject({ method: "GET", url: "/docs/" });
       expect(missing.statusCode).toBe(404);

@@ -1,9 +1,9 @@
 // Test support: a receiver on a temporary database, and deliveries signed the way the providers sign them.
 import { createHmac, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { specsDir } from "@meeting-webhooks/specs";
+import { makeTempDir, type TempDir } from "@meeting-webhooks/test-support";
 import { buildReceiver, type Receiver, type ReceiverOptions } from "../src/app.js";
 import { type Config, loadConfig } from "../src/config.js";
 import { dropSchema, postgresForTests, schemaName } from "./postgres.js";
@@ -30,8 +30,17 @@ export const secrets = {
   },
 };
 
+/** The database folders of this test file; test/setup.ts removes them after the file's own afterAll hooks. */
+const databaseDirs: TempDir[] = [];
+
+export function removeTestDatabases(): void {
+  for (const dir of databaseDirs.splice(0)) dir.remove();
+}
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const dir = mkdtempSync(join(tmpdir(), "meeting-webhooks-receiver-"));
+  const databaseDir = makeTempDir("meeting-webhooks-receiver-");
+  databaseDirs.push(databaseDir);
+  const dir = databaseDir.path;
   return {
     ...loadConfig({
       DATABASE_PATH: join(dir, "receiver.db"),

@@ -23,6 +23,10 @@ export const commands: Record<string, Command> = {
     summary: "list a contract change's impact on receivers: breaking or safe",
     run: async (argv, io) => (await import("./commands/diff.js")).diffCommand(argv, io),
   },
+  drift: {
+    summary: "turn captured deliveries into a proposed, classified change of the contracts",
+    run: async (argv, io) => (await import("./commands/drift.js")).driftCommand(argv, io),
+  },
   send: {
     summary: "send signed deliveries of any event to a receiver, like the provider would",
     run: async (argv, io) => (await import("./commands/send.js")).sendCommand(argv, io),

@@ -2,11 +2,11 @@
 import { execFile, execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { specsDir } from "@meeting-webhooks/specs";
-import { describe, expect, it } from "vitest";
+import { makeTempDir } from "@meeting-webhooks/test-support";
+import { afterAll, describe, expect, it } from "vitest";
 
 const bin = resolve(import.meta.dirname, "..", "bin", "meeting-webhooks.js");
 const run = promisify(execFile);
@@ -36,7 +36,9 @@ async function cli(
   }
 }
 
-const tmp = mkdtempSync(join(tmpdir(), "meeting-webhooks-cli-"));
+const tmpDir = makeTempDir("meeting-webhooks-cli-");
+afterAll(() => tmpDir.remove());
+const tmp = tmpDir.path;
 function file(name: string, contents: string | Buffer): string {
   const path = join(tmp, name);
   writeFileSync(path, contents);
@@ -49,7 +51,7 @@ describe("help and usage", () => {
     const main = await cli(["--help"]);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/validate.*\n.*verify.*\n.*diff.*\n.*send.*\n.*mock/s);
-    for (const command of ["validate", "verify", "diff", "send", "mock"]) {
+    for (const command of ["validate", "verify", "diff", "drift", "send", "mock"]) {
       const help = await cli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Usage: meeting-webhooks/);

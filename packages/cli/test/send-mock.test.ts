@@ -3,12 +3,12 @@ import { execFile, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { devSecrets } from "@meeting-webhooks/mocks";
 import { freePort } from "@meeting-webhooks/mocks/prism";
 import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const bin = resolve(import.meta.dirname, "..", "bin", "meeting-webhooks.js");
@@ -156,7 +156,7 @@ describe("send", () => {
   });
 
   it("merges --fixture over the generated payload and takes the event from it", async () => {
-    const fixture = join(tmpdir(), `mw-fixture-${process.pid}.json`);
+    const fixture = join(tempDirForTest("meeting-webhooks-cli-fixture-"), "fixture.json");
     writeFileSync(
       fixture,
       JSON.stringify({ event: "bot.failed", data: { error_code: "BOT_REMOVED_TOO_EARLY" } }),

@@ -1,8 +1,8 @@
 // Real-shaped before/after pairs: a copy of the real contracts in a temporary folder, changed in one place.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { specsDir } from "@meeting-webhooks/specs";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { parse, stringify } from "yaml";
 import {
   type ContractChange,
@@ -15,11 +15,11 @@ import {
 export type Provider = "cronofy" | "meetingbaas";
 type Edit = (root: string) => void;
 
-/** A copy of a provider's openapi.yaml and schemas, and the shared schemas they reference, in a fresh folder. */
-export function copyOfSpecs(
-  provider: Provider,
-  into = mkdtempSync(join(tmpdir(), "contract-diff-")),
-): string {
+/**
+ * A copy of a provider's openapi.yaml and schemas, and the shared schemas they reference, in a fresh folder that is
+ * removed when the calling test finishes.
+ */
+export function copyOfSpecs(provider: Provider, into = tempDirForTest("contract-diff-")): string {
   mkdirSync(join(into, provider), { recursive: true });
   cpSync(join(specsDir, provider, "openapi.yaml"), join(into, provider, "openapi.yaml"));
   cpSync(join(specsDir, provider, "schemas"), join(into, provider, "schemas"), { recursive: true });

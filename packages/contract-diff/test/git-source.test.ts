@@ -1,13 +1,14 @@
 // git:<ref>:<path> reads the document and every schema it references at that revision, not from the working tree.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { makeTempDir, type TempDir } from "@meeting-webhooks/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffSpecs, loadContract, parseSpecSource } from "../src/index.js";
 import { copyOfSpecs, editJson } from "./fixtures.js";
 
 const spec = "specs/cronofy/openapi.yaml";
+let repoDir: TempDir | undefined;
 let repo: string;
 
 function git(...args: string[]): string {
@@ -32,7 +33,8 @@ const dropJoinTimeout = (root: string) =>
   });
 
 beforeAll(() => {
-  repo = mkdtempSync(join(tmpdir(), "contract-diff-git-"));
+  repoDir = makeTempDir("contract-diff-git-");
+  repo = repoDir.path;
   git("init", "-q");
   copyOfSpecs("cronofy", join(repo, "specs"));
   git("add", ".");
@@ -42,6 +44,8 @@ beforeAll(() => {
   dropJoinTimeout(repo);
   git("commit", "-q", "-am", "v2");
 });
+
+afterAll(() => repoDir?.remove());
 
 describe("git sources", () => {
   it("parses git:<ref>:<path>, refs with slashes included, and refuses a malformed one", () => {

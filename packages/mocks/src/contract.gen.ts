@@ -140,14 +140,9 @@ export const apiRoutes = {
     "method": "GET",
     "path": "/v1/meeting_agents/{sub}/resources/{category}",
     "servers": [
-      "https://api.cronofy.com",
-      "https://api-au.cronofy.com",
-      "https://api-ca.cronofy.com",
-      "https://api-de.cronofy.com",
-      "https://api-sg.cronofy.com",
-      "https://api-uk.cronofy.com"
+      "https://cronofy-resources.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/api\\.cronofy\\.com|https:\\/\\/api-au\\.cronofy\\.com|https:\\/\\/api-ca\\.cronofy\\.com|https:\\/\\/api-de\\.cronofy\\.com|https:\\/\\/api-sg\\.cronofy\\.com|https:\\/\\/api-uk\\.cronofy\\.com)\\/v1\\/meeting_agents\\/(?<sub>[^/]+)\\/resources\\/(?<category>[^/]+)$",
+    "pattern": "^(?:https:\\/\\/cronofy-resources\\.example\\.invalid)\\/v1\\/meeting_agents\\/(?<sub>[^/]+)\\/resources\\/(?<category>[^/]+)$",
     "responses": {
       "302": {
         "contentType": "application/json",
@@ -161,11 +156,11 @@ export const apiRoutes = {
     "provider": "cronofy",
     "operationId": "cronofyDownloadTranscript",
     "method": "GET",
-    "path": "/{sub}/transcript.json",
+    "path": "/{sub}/transcript",
     "servers": [
-      "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com"
+      "https://cronofy-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/transcript\\.json$",
+    "pattern": "^(?:https:\\/\\/cronofy-storage\\.example\\.invalid)\\/(?<sub>[^/]+)\\/transcript$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -180,14 +175,14 @@ export const apiRoutes = {
     "provider": "cronofy",
     "operationId": "cronofyDownloadAudio",
     "method": "GET",
-    "path": "/{sub}/audio.mp3",
+    "path": "/{sub}/audio",
     "servers": [
-      "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com"
+      "https://cronofy-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/audio\\.mp3$",
+    "pattern": "^(?:https:\\/\\/cronofy-storage\\.example\\.invalid)\\/(?<sub>[^/]+)\\/audio$",
     "responses": {
       "200": {
-        "contentType": "audio/mpeg"
+        "contentType": "application/octet-stream"
       },
       "403": {
         "contentType": "application/xml"
@@ -198,14 +193,14 @@ export const apiRoutes = {
     "provider": "cronofy",
     "operationId": "cronofyDownloadVideo",
     "method": "GET",
-    "path": "/{sub}/video.mp4",
+    "path": "/{sub}/video",
     "servers": [
-      "https://cronofy-meeting-agent-resources.s3.us-east-1.amazonaws.com"
+      "https://cronofy-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/cronofy-meeting-agent-resources\\.s3\\.us-east-1\\.amazonaws\\.com)\\/(?<sub>[^/]+)\\/video\\.mp4$",
+    "pattern": "^(?:https:\\/\\/cronofy-storage\\.example\\.invalid)\\/(?<sub>[^/]+)\\/video$",
     "responses": {
       "200": {
-        "contentType": "video/mp4"
+        "contentType": "application/octet-stream"
       },
       "403": {
         "contentType": "application/xml"
@@ -226,7 +221,11 @@ export const apiRoutes = {
         "contentType": "application/json",
         "schemaPath": "meetingbaas/schemas/api/resend-accepted.json"
       },
-      "401": {
+      "400": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/api/api-error.json"
+      },
+      "403": {
         "contentType": "application/json",
         "schemaPath": "meetingbaas/schemas/api/api-error.json"
       },
@@ -235,6 +234,14 @@ export const apiRoutes = {
         "schemaPath": "meetingbaas/schemas/api/api-error.json"
       },
       "409": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/api/api-error.json"
+      },
+      "429": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/api/api-error.json"
+      },
+      "500": {
         "contentType": "application/json",
         "schemaPath": "meetingbaas/schemas/api/api-error.json"
       }
@@ -254,7 +261,11 @@ export const apiRoutes = {
         "contentType": "application/json",
         "schemaPath": "meetingbaas/schemas/api/resend-accepted.json"
       },
-      "401": {
+      "400": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/api/api-error.json"
+      },
+      "403": {
         "contentType": "application/json",
         "schemaPath": "meetingbaas/schemas/api/api-error.json"
       },
@@ -265,6 +276,14 @@ export const apiRoutes = {
       "409": {
         "contentType": "application/json",
         "schemaPath": "meetingbaas/schemas/api/api-error.json"
+      },
+      "429": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/api/api-error.json"
+      },
+      "500": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/api/api-error.json"
       }
     }
   },
@@ -272,11 +291,11 @@ export const apiRoutes = {
     "provider": "meetingbaas",
     "operationId": "meetingBaasDownloadTranscription",
     "method": "GET",
-    "path": "/{bot_id}/transcription.json",
+    "path": "/{bot_id}/output_transcription.json",
     "servers": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
+      "https://meetingbaas-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/transcription\\.json$",
+    "pattern": "^(?:https:\\/\\/meetingbaas-storage\\.example\\.invalid)\\/(?<bot_id>[^/]+)\\/output_transcription\\.json$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -293,9 +312,9 @@ export const apiRoutes = {
     "method": "GET",
     "path": "/{bot_id}/raw_transcription.json",
     "servers": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
+      "https://meetingbaas-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/raw_transcription\\.json$",
+    "pattern": "^(?:https:\\/\\/meetingbaas-storage\\.example\\.invalid)\\/(?<bot_id>[^/]+)\\/raw_transcription\\.json$",
     "responses": {
       "200": {
         "contentType": "application/json",
@@ -312,9 +331,9 @@ export const apiRoutes = {
     "method": "GET",
     "path": "/{bot_id}/diarization.jsonl",
     "servers": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
+      "https://meetingbaas-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/diarization\\.jsonl$",
+    "pattern": "^(?:https:\\/\\/meetingbaas-storage\\.example\\.invalid)\\/(?<bot_id>[^/]+)\\/diarization\\.jsonl$",
     "responses": {
       "200": {
         "contentType": "application/x-ndjson"
@@ -328,11 +347,11 @@ export const apiRoutes = {
     "provider": "meetingbaas",
     "operationId": "meetingBaasDownloadAudio",
     "method": "GET",
-    "path": "/{bot_id}/audio.flac",
+    "path": "/{bot_id}/output.flac",
     "servers": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
+      "https://meetingbaas-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/audio\\.flac$",
+    "pattern": "^(?:https:\\/\\/meetingbaas-storage\\.example\\.invalid)\\/(?<bot_id>[^/]+)\\/output\\.flac$",
     "responses": {
       "200": {
         "contentType": "audio/flac"
@@ -348,9 +367,9 @@ export const apiRoutes = {
     "method": "GET",
     "path": "/{bot_id}/video.mp4",
     "servers": [
-      "https://meeting-baas-prod.s3.eu-west-3.amazonaws.com"
+      "https://meetingbaas-storage.example.invalid"
     ],
-    "pattern": "^(?:https:\\/\\/meeting-baas-prod\\.s3\\.eu-west-3\\.amazonaws\\.com)\\/(?<bot_id>[^/]+)\\/video\\.mp4$",
+    "pattern": "^(?:https:\\/\\/meetingbaas-storage\\.example\\.invalid)\\/(?<bot_id>[^/]+)\\/video\\.mp4$",
     "responses": {
       "200": {
         "contentType": "video/mp4"

@@ -17,9 +17,13 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-/** The providers' published retry behaviour. */
+/**
+ * Retry behaviour to simulate. Only Svix's schedule is published; the two Meeting BaaS policies come from the
+ * project's provider notes and are not stated on the pages the contracts were checked against (specs/README.md,
+ * "Where the sources disagree"), so treat their timings as unconfirmed.
+ */
 export const retryPolicies = {
-  /** Meeting BaaS bot callbacks: 4 attempts, waiting 1 s, 5 s, 15 s; only after a network error, timeout or 5xx. */
+  /** Meeting BaaS bot callbacks (unconfirmed): 4 attempts, waiting 1 s, 5 s, 15 s; only after a network error, timeout or 5xx. */
   meetingBaasCallback: {
     delaysMs: [1_000, 5_000, 15_000],
     retryOn: "network-or-5xx",
@@ -27,7 +31,7 @@ export const retryPolicies = {
     timeoutMs: 30_000,
   },
   /**
-   * Meeting BaaS account webhooks as its contract states them: 7 attempts over about 3 hours, waiting 5 s, 10 s,
+   * Meeting BaaS account webhooks (unconfirmed; provider notes): 7 attempts over about 3 hours, waiting 5 s, 10 s,
    * 5 min, 15 min, 30 min, 2 h (±20 % jitter), after anything but a 2xx.
    */
   meetingBaasWebhook: {

@@ -31,16 +31,13 @@ describe("the mocks generator", () => {
 
   it("routes every server of a path, with path parameters as named groups", () => {
     const [locate] = apiRoutes("cronofy");
-    expect(locate?.servers).toContain("https://api-de.cronofy.com");
-    const match = new RegExp(locate?.pattern as string).exec(
-      "https://api-de.cronofy.com/v1/meeting_agents/agt_1/resources/audio",
-    );
-    expect(match?.groups).toEqual({ sub: "agt_1", category: "audio" });
-    expect(
-      new RegExp(locate?.pattern as string).test(
-        "https://api.cronofy.com.evil.test/v1/meeting_agents/a/resources/b",
-      ),
-    ).toBe(false);
+    const pattern = new RegExp(locate?.pattern as string);
+    expect(locate?.servers.length).toBeGreaterThan(0);
+    for (const server of locate?.servers ?? []) {
+      const match = pattern.exec(`${server}/v1/meeting_agents/agt_1/resources/audio`);
+      expect(match?.groups).toEqual({ sub: "agt_1", category: "audio" });
+      expect(pattern.test(`${server}.evil.test/v1/meeting_agents/a/resources/b`)).toBe(false);
+    }
   });
 
   it("writes self-contained Prism documents with a generated-file header", () => {

@@ -1,6 +1,7 @@
 // The MSW handlers answer as the contract says: every documented status of every route of specs/*/api.yaml is
 // produced and checked against its schema, and the unhappy paths are there on request.
 import { createSpecAjv, validatorFor } from "@meeting-webhooks/specs";
+import type { HttpHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiRoutes, cronofy, meetingbaas } from "../src/index.js";
@@ -66,6 +67,11 @@ const post = (url: string, headers: Record<string, string> = mbAuth, body?: unkn
     body: body === undefined ? null : JSON.stringify(body),
   });
 const retryUrl = (botId: string, action: string) => `https://api.meetingbaas.com/v2/bots/${botId}/${action}`;
+/** Installs a route's failure scenario (reset after each test) and calls the route. */
+const failing = (route: { fail(status: number): HttpHandler }, status: number, action: string) => {
+  server.use(route.fail(status));
+  return post(retryUrl(bot.data.bot_id, action));
+};
 
 /** How to make each route answer each status it documents. */
 const triggers: Record<string, Record<string, () => Promise<Response>>> = {
@@ -92,15 +98,21 @@ const triggers: Record<string, Record<string, () => Promise<Response>>> = {
   },
   meetingBaasRetryCallback: {
     "200": () => post(retryUrl(bot.data.bot_id, "retry-callback")),
-    "401": () => post(retryUrl(bot.data.bot_id, "retry-callback"), {}),
+    "400": () => post(retryUrl(bot.data.bot_id, "retry-callback"), mbAuth, { method: "PUT" }),
+    "403": () => post(retryUrl(bot.data.bot_id, "retry-callback"), {}),
     "404": () => post(retryUrl("00000000-0000-4000-8000-000000000000", "retry-callback")),
     "409": () => post(retryUrl("11111111-0000-4000-8000-000000000000", "retry-callback")),
+    "429": () => failing(mocks.meetingbaas.retryCallback, 429, "retry-callback"),
+    "500": () => failing(mocks.meetingbaas.retryCallback, 500, "retry-callback"),
   },
   meetingBaasResendWebhook: {
     "200": () => post(retryUrl(bot.data.bot_id, "resend-webhook")),
-    "401": () => post(retryUrl(bot.data.bot_id, "resend-webhook"), { "x-meeting-baas-api-key": "wrong" }),
+    "400": () => post(retryUrl("not-a-uuid", "resend-webhook")),
+    "403": () => post(retryUrl(bot.data.bot_id, "resend-webhook"), { "x-meeting-baas-api-key": "wrong" }),
     "404": () => post(retryUrl("00000000-0000-4000-8000-000000000000", "resend-webhook")),
     "409": () => post(retryUrl("11111111-0000-4000-8000-000000000000", "resend-webhook")),
+    "429": () => failing(mocks.meetingbaas.resendWebhook, 429, "resend-webhook"),
+    "500": () => failing(mocks.meetingbaas.resendWebhook, 500, "resend-webhook"),
   },
 };
 for (const [field, id] of [
@@ -237,6 +249,25 @@ describe("provider mocks", () => {
     const [got] = receiver.received.slice(before);
     expect(got).toMatchObject({ method: "PUT", status: 401 });
     expect(got?.result.ok).toBe(false);
+  });
+
+  it("retry-callback takes a null body as the bot's own callback_config", async () => {
+    const before = receiver.received.length;
+    const answer = await post(retryUrl(bot.data.bot_id, "retry-callback"), mbAuth, null);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ success: true, data: { message: expect.any(String) } });
+    const [got] = receiver.received.slice(before);
+    expect(got).toMatchObject({ method: "POST", headers: { "x-mb-secret": secrets.callback } });
+  });
+
+  it("answers a rate-limited retry with the provider's 429 body and a retry-after header", async () => {
+    const answer = await failing(mocks.meetingbaas.resendWebhook, 429, "resend-webhook");
+    expect(answer.headers.get("retry-after")).toBe("1");
+    expect(await answer.json()).toMatchObject({
+      code: "FST_ERR_TOO_MANY_REQUESTS",
+      statusCode: 429,
+      retryAfter: 1,
+    });
   });
 
   it("resend-webhook sends the final webhook signed the Svix way", async () => {

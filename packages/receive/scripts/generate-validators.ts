@@ -58,6 +58,8 @@ export function transformSchema(node: unknown, variant: Variant, inContains = fa
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (annotations.has(key) && typeof value !== "object") continue;
+    // Specification extensions (`x-source`) only document, like the annotations above.
+    if (key.startsWith("x-")) continue;
     if (key === "properties" || key === "$defs" || key === "patternProperties") {
       out[key] = Object.fromEntries(
         Object.entries(value as Json).map(([name, sub]) => [

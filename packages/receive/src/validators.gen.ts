@@ -3269,7 +3269,7 @@ return errors === 0;
 validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const lenient_cronofy_schemas_meeting_agent_complete = validate92;
-const schema41 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","details","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}}},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}}}}};
+const schema41 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}}},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}}}}};
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3485,8 +3485,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data7.details === undefined){
-const err15 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data7.resources === undefined){
+const err15 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3495,8 +3495,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data7.resources === undefined){
-const err16 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data7.sub !== undefined){
+let data8 = data7.sub;
+if(typeof data8 === "string"){
+if(!pattern3.test(data8)){
+const err16 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3505,27 +3508,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.sub !== undefined){
-let data8 = data7.sub;
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err17 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
+}
+else {
+const err17 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
 }
 errors++;
 }
@@ -3540,12 +3530,12 @@ if(data7.details !== undefined){
 let data10 = data7.details;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.recording === undefined){
-const err19 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
+const err18 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err18];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -3557,12 +3547,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err19 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err19];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -3579,7 +3569,19 @@ errors = vErrors.length;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err20 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3591,24 +3593,12 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
 }
 errors++;
 }
@@ -3618,7 +3608,7 @@ return errors === 0;
 validate92.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
 export const strict_cronofy_schemas_meeting_agent_complete = validate98;
-const schema42 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","details","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}},"additionalProperties":false},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}},"additionalProperties":false}},"additionalProperties":false};
+const schema42 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}},"additionalProperties":false},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}},"additionalProperties":false}},"additionalProperties":false};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3858,8 +3848,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data7.details === undefined){
-const err17 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "details"},message:"must have required property '"+"details"+"'"};
+if(data7.resources === undefined){
+const err17 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3868,8 +3858,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data7.resources === undefined){
-const err18 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+for(const key2 in data7){
+if(!((((key2 === "sub") || (key2 === "state")) || (key2 === "details")) || (key2 === "resources"))){
+const err18 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3878,9 +3869,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!((((key2 === "sub") || (key2 === "state")) || (key2 === "details")) || (key2 === "resources"))){
-const err19 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data7.sub !== undefined){
+let data8 = data7.sub;
+if(typeof data8 === "string"){
+if(!pattern3.test(data8)){
+const err19 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3890,27 +3884,13 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data7.sub !== undefined){
-let data8 = data7.sub;
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err20 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
+else {
+const err20 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
 }
 errors++;
 }
@@ -3925,23 +3905,23 @@ if(data7.details !== undefined){
 let data10 = data7.details;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.recording === undefined){
-const err22 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
+const err21 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err21];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err21);
 }
 errors++;
 }
 for(const key3 in data10){
 if(!(key3 === "recording")){
-const err23 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err22 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err22];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err22);
 }
 errors++;
 }
@@ -3954,12 +3934,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err24];
+vErrors = [err23];
 }
 else {
-vErrors.push(err24);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -3976,7 +3956,19 @@ errors = vErrors.length;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err24 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3988,24 +3980,12 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
-}
-errors++;
-}
-}
-}
-else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
 }
 errors++;
 }
@@ -11656,8 +11636,8 @@ validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 export const lenient_meetingbaas_schemas_bot_status_change = validate150;
 const schema67 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema68 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"},"attempt":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}}};
-const schema69 = {"anyOf":[{"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error","retrying"]},{"type":"string"}]};
+const schema68 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}}};
+const schema69 = {"anyOf":[{"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]},{"type":"string"}]};
 
 function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11682,7 +11662,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error")) || (data === "retrying"))){
+if(!((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error"))){
 const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema69.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -11833,10 +11813,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.attempt !== undefined){
-let data4 = data.attempt;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11845,59 +11824,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-const err8 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-if(data.max !== undefined){
-let data5 = data.max;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err9 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 1 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
 validate151.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":{"code":true,"created_at":true,"start_time":true,"error_message":true,"attempt":true,"max":true},"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":{"code":true,"created_at":true,"start_time":true,"error_message":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -12089,8 +12019,8 @@ validate150.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynami
 
 export const strict_meetingbaas_schemas_bot_status_change = validate156;
 const schema70 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema71 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"},"attempt":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"additionalProperties":false};
-const schema72 = {"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error","retrying"]};
+const schema71 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}},"additionalProperties":false};
+const schema72 = {"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]};
 
 function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12112,7 +12042,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error")) || (data === "retrying"))){
+if(!((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error"))){
 const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema72.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -12160,7 +12090,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "code") || (key0 === "created_at")) || (key0 === "start_time")) || (key0 === "error_message")) || (key0 === "attempt")) || (key0 === "max"))){
+if(!((((key0 === "code") || (key0 === "created_at")) || (key0 === "start_time")) || (key0 === "error_message"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -12239,64 +12169,14 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.attempt !== undefined){
-let data4 = data.attempt;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err8 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/attempt",schemaPath:"#/properties/attempt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-if(data.max !== undefined){
-let data5 = data.max;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err10 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 1 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
 }
 errors++;
 }

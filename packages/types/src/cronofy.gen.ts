@@ -34,8 +34,9 @@ export interface webhooks {
         /**
          * Meeting Agent complete
          * @description Fires when the Meeting Agent has left the meeting and its recording is processed. `state` is
-         *     `complete`, `details.recording.duration_seconds` gives the recording length and `resources` lists
-         *     the transcript, audio and video; download them with `GET {url}` and your API key.
+         *     `complete`, `resources` lists the transcript, audio and video (download them with `GET {url}` and
+         *     your API key) and `details.recording.duration_seconds`, when `details` is present, gives the recording
+         *     length: the provider's resource-download page shows a complete callback without `details`.
          */
         post: operations["cronofyMeetingAgentComplete"];
         delete?: never;
@@ -131,7 +132,7 @@ export interface components {
             tzid: string;
             /** @description The conference the Meeting Agent joins. */
             conferencing: {
-                /** @description The conferencing provider, such as `zoom`, `google_meet` or `ms_teams`. An open list. */
+                /** @description The conferencing provider. Cronofy's examples show only `zoom`; the values for other services are not documented. An open list. */
                 provider_name: string;
                 /**
                  * Format: uri
@@ -164,7 +165,7 @@ export interface components {
         MeetingAgentState: "created" | "complete" | (string & {});
         /**
          * MeetingAgentDetails
-         * @description What Cronofy reports about the Meeting Agent's session once it has one.
+         * @description What Cronofy reports about the Meeting Agent's session once it has one. Not always sent: the resource-download page's `meeting_agent_complete` example has no `details`.
          */
         MeetingAgentDetails: {
             recording?: components["schemas"]["Recording"];
@@ -188,13 +189,13 @@ export interface components {
             type: "dashboard" | "cronofy" | "voice" | "conference" | (string & {});
             /**
              * Format: uri
-             * @description Where the resource lives. For downloadable resources, fetch it with the API key; the URL itself is not presigned.
+             * @description Where the resource lives. For API resources, `GET` it with the API key; Cronofy documents neither the host nor the path, so use the URL as given and never build one.
              */
             url: string;
         };
         /**
          * MeetingAgentComplete
-         * @description Sent when a Meeting Agent has left the meeting and its recording is processed. The state is `complete`, `details.recording.duration_seconds` gives the recording length, and `resources` lists the transcript, audio and video to download.
+         * @description Sent when a Meeting Agent has left the meeting and its recording is processed. The state is `complete` and `resources` lists the transcript, audio and video to download; `details.recording.duration_seconds`, when `details` is present, gives the recording length (Cronofy's resource-download page shows a complete callback without `details`).
          */
         MeetingAgentComplete: {
             /** @description Why the callback was sent; the interactions include `meeting_agent_complete`. */
@@ -213,8 +214,8 @@ export interface components {
                 /** @description The Meeting Agent's id, `agt_` followed by a hex id. */
                 sub: string;
                 state: components["schemas"]["MeetingAgentState"];
-                /** @description The recording's details. */
-                details: {
+                /** @description The recording's details. Optional: the callbacks page shows them, the resource-download page's complete callback does not. */
+                details?: {
                     recording: components["schemas"]["Recording"];
                 };
                 /** @description The dashboard link and, when recorded, the transcript, audio and video. */

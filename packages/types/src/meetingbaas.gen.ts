@@ -60,8 +60,8 @@ export interface webhooks {
          * Bot status changed
          * @description Fires each time a bot enters a new status: queued, joining, waiting room, recording, paused,
          *     call ended, transcribing, completed or failed, and more. `status.code` is an open list;
-         *     `start_time` comes with `in_call_recording`, `error_message` with `recording_failed`, and
-         *     `attempt`/`max` with `retrying`. Delivered by Svix to the account's webhook endpoint.
+         *     `start_time` comes with `in_call_recording` and `error_message` with
+         *     `recording_failed`. Delivered by Svix to the account's webhook endpoint.
          */
         post: operations["meetingBaasBotStatusChange"];
         delete?: never;
@@ -483,14 +483,10 @@ export interface components {
             start_time?: number;
             /** @description What went wrong. Only present with `recording_failed`. */
             error_message?: string;
-            /** @description Which attempt is starting, counting from 1. Sent with `retrying` by newer versions of Meeting BaaS. */
-            attempt?: number;
-            /** @description How many attempts will be made at most. Sent with `retrying` by newer versions of Meeting BaaS. */
-            max?: number;
         };
         /**
          * BotStatusCode
-         * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time (its newer SDKs already send `retrying`), so any string is accepted and an unknown code must not make a receiver reject the delivery.
+         * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time, so any string is accepted and an unknown code must not make a receiver reject the delivery.
          *
          *     - `queued`: the bot is waiting to be started.
          *     - `pickup_delayed`: starting the bot takes longer than usual; it is still queued.
@@ -513,9 +509,10 @@ export interface components {
          *     - `waiting_room_timeout`: nobody admitted the bot from the waiting room in time.
          *     - `invalid_meeting_url`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
          *     - `meeting_error`: the meeting platform reported an error.
-         *     - `retrying` (newer SDKs): the bot is being retried after a failed attempt; `attempt` and `max` count the attempts.
+         *
+         *     An unreleased SDK generator spec also had `awaiting_reconciliation`, `transcription_failed` and `retrying` (with `attempt`/`max`); the official `openapi-v2.json` does not, so they are not listed, and the open list accepts them.
          */
-        BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | "retrying" | (string & {});
+        BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | (string & {});
         /**
          * BotChatMessage
          * @description Sent as an account webhook when a message is posted in the meeting chat while the bot is in the meeting.
@@ -1104,7 +1101,11 @@ export interface components {
         SvixSignature: string;
     };
     requestBodies: {
-        /** @description Sent as `application/json`; the same payload as a callback (`POST` or `PUT`) and as a webhook (`POST`). */
+        /**
+         * @description Sent as `application/json`; the same payload as a callback (`POST` or `PUT`) and as a webhook (`POST`).
+         *     The examples' artifact URLs use a stand-in host (`meetingbaas-storage.example.invalid`) and the file names
+         *     of the provider's artifacts page; real URLs are presigned S3 URLs whose host and path are not documented.
+         */
         BotCompleted: {
             content: {
                 "application/json": components["schemas"]["BotCompleted"];

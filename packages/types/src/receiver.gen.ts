@@ -150,6 +150,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summarise drift
+         * @description What the stored deliveries have that the contracts do not know, per event: which events changed, since
+         *     when and how often. Values are never shown (only new codes and event names). Run `meeting-webhooks drift`
+         *     on the database to turn it into a proposed, classified change of the specs.
+         */
+        get: operations["getDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -237,7 +259,7 @@ export interface components {
             tzid: string;
             /** @description The conference the Meeting Agent joins. */
             conferencing: {
-                /** @description The conferencing provider, such as `zoom`, `google_meet` or `ms_teams`. An open list. */
+                /** @description The conferencing provider. Cronofy's examples show only `zoom`; the values for other services are not documented. An open list. */
                 provider_name: string;
                 /**
                  * Format: uri
@@ -270,7 +292,7 @@ export interface components {
         MeetingAgentState: "created" | "complete" | (string & {});
         /**
          * MeetingAgentDetails
-         * @description What Cronofy reports about the Meeting Agent's session once it has one.
+         * @description What Cronofy reports about the Meeting Agent's session once it has one. Not always sent: the resource-download page's `meeting_agent_complete` example has no `details`.
          */
         MeetingAgentDetails: {
             recording?: components["schemas"]["Recording"];
@@ -294,13 +316,13 @@ export interface components {
             type: "dashboard" | "cronofy" | "voice" | "conference" | (string & {});
             /**
              * Format: uri
-             * @description Where the resource lives. For downloadable resources, fetch it with the API key; the URL itself is not presigned.
+             * @description Where the resource lives. For API resources, `GET` it with the API key; Cronofy documents neither the host nor the path, so use the URL as given and never build one.
              */
             url: string;
         };
         /**
          * MeetingAgentComplete
-         * @description Sent when a Meeting Agent has left the meeting and its recording is processed. The state is `complete`, `details.recording.duration_seconds` gives the recording length, and `resources` lists the transcript, audio and video to download.
+         * @description Sent when a Meeting Agent has left the meeting and its recording is processed. The state is `complete` and `resources` lists the transcript, audio and video to download; `details.recording.duration_seconds`, when `details` is present, gives the recording length (Cronofy's resource-download page shows a complete callback without `details`).
          */
         MeetingAgentComplete: {
             /** @description Why the callback was sent; the interactions include `meeting_agent_complete`. */
@@ -319,8 +341,8 @@ export interface components {
                 /** @description The Meeting Agent's id, `agt_` followed by a hex id. */
                 sub: string;
                 state: components["schemas"]["MeetingAgentState"];
-                /** @description The recording's details. */
-                details: {
+                /** @description The recording's details. Optional: the callbacks page shows them, the resource-download page's complete callback does not. */
+                details?: {
                     recording: components["schemas"]["Recording"];
                 };
                 /** @description The dashboard link and, when recorded, the transcript, audio and video. */
@@ -386,14 +408,10 @@ export interface components {
             start_time?: number;
             /** @description What went wrong. Only present with `recording_failed`. */
             error_message?: string;
-            /** @description Which attempt is starting, counting from 1. Sent with `retrying` by newer versions of Meeting BaaS. */
-            attempt?: number;
-            /** @description How many attempts will be made at most. Sent with `retrying` by newer versions of Meeting BaaS. */
-            max?: number;
         };
         /**
          * BotStatusCode
-         * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time (its newer SDKs already send `retrying`), so any string is accepted and an unknown code must not make a receiver reject the delivery.
+         * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time, so any string is accepted and an unknown code must not make a receiver reject the delivery.
          *
          *     - `queued`: the bot is waiting to be started.
          *     - `pickup_delayed`: starting the bot takes longer than usual; it is still queued.
@@ -416,9 +434,10 @@ export interface components {
          *     - `waiting_room_timeout`: nobody admitted the bot from the waiting room in time.
          *     - `invalid_meeting_url`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
          *     - `meeting_error`: the meeting platform reported an error.
-         *     - `retrying` (newer SDKs): the bot is being retried after a failed attempt; `attempt` and `max` count the attempts.
+         *
+         *     An unreleased SDK generator spec also had `awaiting_reconciliation`, `transcription_failed` and `retrying` (with `attempt`/`max`); the official `openapi-v2.json` does not, so they are not listed, and the open list accepts them.
          */
-        BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | "retrying" | (string & {});
+        BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | (string & {});
         /**
          * Extra
          * @description The `extra` metadata object given when the bot was created, echoed back unchanged so that you can correlate the bot with your own records (a CRM deal, a workspace, a user). Any JSON object; null when none was given.
@@ -915,7 +934,7 @@ export interface components {
             end?: string | null;
             /** @description The conference's join URL. */
             joinUrl?: string | null;
-            /** @description Conferencing platform: zoom, google_meet, microsoft_teams, … */
+            /** @description Conferencing platform as the provider names it: Cronofy's `conferencing.provider_name` (such as `zoom`) or Meeting BaaS's `meeting_platform` (`zoom`, `meet`, `teams`). */
             platform?: string | null;
             /** @description Where the recording is: `scheduled`, `joining`, `in_call`, `recording`, `completed`, `failed`, or the provider's own code when it maps to none. */
             status: string;
@@ -1039,6 +1058,76 @@ export interface components {
             payload?: unknown;
         };
         /**
+         * DriftSummary
+         * @description What the stored deliveries have that the contracts do not know, per event: new properties, values of open lists not documented yet, required properties that are missing, other types or formats, and new events. Values are never shown, only new codes and event names; `meeting-webhooks drift` turns the same findings into a proposed change of the specs.
+         */
+        DriftSummary: {
+            /**
+             * Format: date-time
+             * @description The start of the period summarised (the `since` query parameter), or null for every stored delivery.
+             */
+            since: string | null;
+            /** @description How many stored deliveries were read. */
+            deliveries: number;
+            /** @description The events with drift, those changed most recently first. */
+            events: {
+                /**
+                 * @description Who sent it.
+                 * @enum {string}
+                 */
+                provider: "cronofy" | "meetingbaas";
+                /** @description The webhook key in the provider's contract, such as `webhook/bot.status_change` or `meeting_agent_failed`. */
+                event: string;
+                /** @description False for an event the contract does not describe at all. */
+                known: boolean;
+                /** @description Deliveries of this event in the period. */
+                deliveries: number;
+                /**
+                 * Format: date-time
+                 * @description When the first delivery with drift arrived.
+                 */
+                firstSeen: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the last delivery with drift arrived.
+                 */
+                lastSeen: string | null;
+                /** @description What the contract does not know about this event. */
+                findings: components["schemas"]["DriftFinding"][];
+            }[];
+        };
+        /**
+         * DriftFinding
+         * @description One thing the deliveries of an event have that the contract does not know.
+         */
+        DriftFinding: {
+            /**
+             * @description `unknown-property`: a property the contract never describes. `open-list-value`: a value of an open list not documented yet. `closed-list-value`: a value outside a closed list. `required-missing`: a required property the deliveries lack. `type-mismatch`, `format-mismatch`, `constraint-mismatch`: another type, format or bound than the contract says. `unknown-event`: an event name the contract does not know, inside a well-formed envelope.
+             * @enum {string}
+             */
+            kind: "unknown-property" | "open-list-value" | "closed-list-value" | "required-missing" | "type-mismatch" | "format-mismatch" | "constraint-mismatch" | "unknown-event";
+            /** @description JSON pointers into the payload where it was seen; `*` stands for every item of an array. */
+            paths: string[];
+            /** @description The property name or the schema keyword concerned, by kind. */
+            name?: string;
+            /** @description New list values and event names, when they are codes; other values appear only as `<redacted …>`. */
+            values: string[];
+            /** @description The types seen, such as `string (date-time)`, `integer` or `missing`; never values. */
+            types: string[];
+            /** @description Deliveries with this finding. */
+            deliveries: number;
+            /**
+             * Format: date-time
+             * @description When first seen.
+             */
+            firstSeen: string | null;
+            /**
+             * Format: date-time
+             * @description When last seen.
+             */
+            lastSeen: string | null;
+        };
+        /**
          * Receipt
          * @description What the receiver answers to an authentic delivery, once it is stored durably. Every authentic delivery gets a 2xx, so the provider stops retrying; `status` says what happened to it.
          */
@@ -1157,6 +1246,8 @@ export type CalendarEventUpdated = components['schemas']['CalendarEventUpdated']
 export type CalendarEventCancelled = components['schemas']['CalendarEventCancelled'];
 export type Meeting = components['schemas']['Meeting'];
 export type Delivery = components['schemas']['Delivery'];
+export type DriftSummary = components['schemas']['DriftSummary'];
+export type DriftFinding = components['schemas']['DriftFinding'];
 export type Receipt = components['schemas']['Receipt'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseReceipt = components['responses']['Receipt'];
@@ -1373,6 +1464,32 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    getDrift: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries received at or after this time (RFC 3339); every stored delivery when absent. */
+                since?: string;
+                /** @description Only this provider's deliveries. */
+                provider?: "cronofy" | "meetingbaas";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drift found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftSummary"];
+                };
+            };
+            400: components["responses"]["Problem"];
         };
     };
     health: {

@@ -69,7 +69,10 @@ describe("a delivery event", () => {
   it("narrows on provider and type, for Cronofy too", () => {
     const handle = (event: WebhookEvent) => {
       if (event.provider === "cronofy" && event.type === "meeting_agent_complete") {
-        expectTypeOf(event.payload.meeting_agent.details.recording.duration_seconds).toEqualTypeOf<number>();
+        // `details` is optional (Cronofy's resource-download page shows a complete callback without it).
+        expectTypeOf(event.payload.meeting_agent.details?.recording.duration_seconds).toEqualTypeOf<
+          number | undefined
+        >();
       }
       if (event.type === "meeting_agent_activated") {
         expectTypeOf(event).toEqualTypeOf<Extract<CronofyEvent, { type: "meeting_agent_activated" }>>();

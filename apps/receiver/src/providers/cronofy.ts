@@ -43,7 +43,7 @@ export function normaliseCronofy(event: CronofyEvent, receivedAt: string): Norma
         return { kind, url: resource.url, download: kind === "transcript" ? "cronofy/transcript" : null };
       });
       return {
-        meeting: { ...meeting, durationSeconds: agent.details.recording.duration_seconds ?? null },
+        meeting: { ...meeting, durationSeconds: agent.details?.recording.duration_seconds ?? null },
         timeline: { at: receivedAt, status: "completed", providerStatus: event.type, detail: null },
         artifacts,
       };

@@ -15,6 +15,7 @@ const meetingBaasStatus: Record<string, string> = {
   joining_call: "joining",
   in_waiting_room: "joining",
   in_waiting_for_host: "joining",
+  // Not in the official list; seen only in an unreleased SDK spec (specs/meetingbaas/schemas/common/bot-status-code.json).
   retrying: "joining",
   in_call_not_recording: "in_call",
   in_call_recording: "recording",

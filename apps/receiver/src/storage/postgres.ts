@@ -42,6 +42,7 @@ import {
   type Projector,
   type Storage,
   StorageUnavailable,
+  type StoredBody,
   type StoredDelivery,
 } from "./types.js";
 
@@ -695,6 +696,22 @@ export class PostgresStorage implements Storage {
   async getMeeting(id: number): Promise<Meeting | undefined> {
     const [row] = await this.query<MeetingJsonRow>(`${this.meetingSelect(true)} WHERE m.id = $1`, [id]);
     return row ? this.meetingOf(row) : undefined;
+  }
+
+  async deliveryBodies(
+    provider: "cronofy" | "meetingbaas",
+    since: string | undefined,
+  ): Promise<StoredBody[]> {
+    const rows = await this.query<{ channel: string; received_at: Date; body: Buffer }>(
+      `SELECT channel, received_at, body FROM deliveries
+        WHERE provider = $1 AND ($2::timestamptz IS NULL OR received_at >= $2) ORDER BY id`,
+      [provider, since ?? null],
+    );
+    return rows.map((row) => ({
+      channel: row.channel,
+      receivedAt: new Date(row.received_at).toISOString(),
+      body: row.body,
+    }));
   }
 
   async listDeliveries(filter: DeliveryFilter): Promise<Delivery[]> {

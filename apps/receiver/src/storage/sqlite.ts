@@ -40,6 +40,7 @@ import type {
   OperationsMinute,
   Projector,
   Storage,
+  StoredBody,
   StoredDelivery,
 } from "./types.js";
 
@@ -582,6 +583,17 @@ export class SqliteStorage implements Storage {
       artifacts,
       transcript === undefined ? undefined : transcript === null ? null : JSON.parse(transcript),
     );
+  }
+
+  async deliveryBodies(
+    provider: "cronofy" | "meetingbaas",
+    since: string | undefined,
+  ): Promise<StoredBody[]> {
+    const rows = sql(
+      this.work,
+      "SELECT channel, received_at, body FROM deliveries WHERE provider = ? AND received_at >= ? ORDER BY id",
+    ).all(provider, since ?? "") as { channel: string; received_at: string; body: Buffer }[];
+    return rows.map((row) => ({ channel: row.channel, receivedAt: row.received_at, body: row.body }));
   }
 
   async listDeliveries(filter: DeliveryFilter): Promise<Delivery[]> {

@@ -113,6 +113,13 @@ export interface Lag {
   maxMs: number;
 }
 
+export interface StoredBody {
+  channel: string;
+  /** RFC 3339. */
+  receivedAt: string;
+  body: Buffer;
+}
+
 export interface Storage {
   readonly engine: "sqlite" | "postgres";
   /** Stores a delivery; resolves after its transaction is committed durably. Concurrent calls share a commit. */
@@ -141,6 +148,8 @@ export interface Storage {
   listMeetings(filter: MeetingFilter): Promise<Meeting[]>;
   getMeeting(id: number): Promise<Meeting | undefined>;
   listDeliveries(filter: DeliveryFilter): Promise<Delivery[]>;
+  /** The stored bodies of a provider's deliveries received at or after `since`, oldest first (for drift). */
+  deliveryBodies(provider: "cronofy" | "meetingbaas", since: string | undefined): Promise<StoredBody[]>;
   rejectionCounts(): Promise<Record<string, number>>;
   counts(): Promise<Counts>;
   /** Lag from storing to processing, over the deliveries processed since `since`. */

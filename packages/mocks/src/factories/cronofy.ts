@@ -1,8 +1,9 @@
 // Fixture factories for Cronofy Meeting Agent callbacks and the transcript behind a `transcript/cronofy` resource.
 import type { CronofyMeetingAgentTranscript, CronofyPayloadOf } from "@meeting-webhooks/types";
+import { apiRoutes } from "../contract.gen.js";
 import { type DeepPartial, deepMerge } from "../merge.js";
 import type { Random } from "../random.js";
-import { type Meeting, meetingFor, type Platform } from "./meeting.js";
+import { meetingFor as anyMeetingFor, type Meeting, type Platform } from "./meeting.js";
 import { type FactoryOptions, isoSeconds, nowOf, quarterHourBefore, randomOf } from "./options.js";
 
 type Activated = CronofyPayloadOf<"meeting_agent_activated">;
@@ -10,14 +11,18 @@ type Complete = CronofyPayloadOf<"meeting_agent_complete">;
 type Failed = CronofyPayloadOf<"meeting_agent_failed">;
 type Resource = Complete["meeting_agent"]["resources"][number];
 
-/** Where Meeting Agent resources are located (the US data centre; the others differ only in host). */
-export const cronofyApiBase = "https://api.cronofy.com";
+/**
+ * Where the fixtures' resource URLs point: the stand-in host of `specs/cronofy/api.yaml` (Cronofy documents
+ * neither the host nor the path of resource URLs).
+ */
+export const cronofyApiBase: string = apiRoutes.cronofyGetMeetingAgentResource.servers[0] as string;
+/** The stand-in host of the fixtures' dashboard links (a page for a browser; its URL is not documented). */
+export const cronofyDashboardBase = "https://cronofy-dashboard.example.invalid";
 
-const conferencingProvider: Record<Platform, string> = {
-  zoom: "zoom",
-  meet: "google_meet",
-  teams: "ms_teams",
-};
+/** Cronofy's documents show only Zoom conferencing (`provider_name: "zoom"`); names for other services are unknown. */
+const cronofyPlatforms: readonly Platform[] = ["zoom"];
+const conferencingProvider: Partial<Record<Platform, string>> = { zoom: "zoom" };
+const meetingFor = (sub: string): Meeting => anyMeetingFor(sub, cronofyPlatforms);
 const timeZones = [
   "Europe/Berlin",
   "Europe/London",
@@ -61,13 +66,16 @@ function calendarEvent(random: Random, meeting: Meeting, startsAt: number): Acti
     start: isoSeconds(startsAt),
     end: isoSeconds(end),
     tzid: random.pick(timeZones),
-    conferencing: { provider_name: conferencingProvider[meeting.platform], join_url: meeting.joinUrl },
+    conferencing: {
+      provider_name: conferencingProvider[meeting.platform] as string,
+      join_url: meeting.joinUrl,
+    },
     meeting_agent: { profile_id: "cronofy" },
   };
 }
 
 function dashboard(sub: string): Resource {
-  return { category: "cronofy", type: "dashboard", url: `https://app.cronofy.com/meeting_agents/${sub}` };
+  return { category: "cronofy", type: "dashboard", url: `${cronofyDashboardBase}/meeting_agents/${sub}` };
 }
 
 /** `GET` this with the API key to locate a resource's file. */

@@ -182,8 +182,8 @@ function joinUrl(random: Random, platform: Platform): string {
   }
 }
 
-/** The meeting an id stands for. Same id, same meeting. */
-export function meetingFor(id: string): Meeting {
+/** The meeting an id stands for. Same id, same meeting. `platforms` limits where it can take place. */
+export function meetingFor(id: string, platforms: readonly Platform[] = ["zoom", "meet", "teams"]): Meeting {
   const random = createRandom(`meeting:${id}`);
   const topic = random.pick(topics);
   const company = random.pick(companies);
@@ -200,7 +200,7 @@ export function meetingFor(id: string): Meeting {
         .toLowerCase()}.${surname.toLowerCase()}@${company.domain}`,
     };
   });
-  const platform = random.pick(["zoom", "meet", "teams"] as const);
+  const platform = random.pick(platforms);
   return {
     title: topic.title,
     summary: topic.summary,

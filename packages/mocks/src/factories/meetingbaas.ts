@@ -21,13 +21,16 @@ type BotChatMessage = P<"bot.chat_message">;
 type Instance = P<"calendar.event_created">["data"]["instances"][number];
 type Extra = BotCompleted["extra"];
 
-/** The files behind `bot.completed`'s signed URLs, by payload field. */
+/**
+ * The files behind `bot.completed`'s signed URLs, by payload field: the names in the provider's artifacts page. The
+ * host and the `{bot_id}` folder are stand-ins (`specs/meetingbaas/api.yaml`).
+ */
 export const artifactFiles = {
   video: "video.mp4",
-  audio: "audio.flac",
+  audio: "output.flac",
   diarization: "diarization.jsonl",
   raw_transcription: "raw_transcription.json",
-  transcription: "transcription.json",
+  transcription: "output_transcription.json",
 } as const;
 export type ArtifactField = keyof typeof artifactFiles;
 
@@ -164,7 +167,6 @@ export function botStatusChange(
   const status: BotStatusChange["data"]["status"] = { code, created_at: iso(createdAt) };
   if (code === "in_call_recording") status.start_time = Math.floor(createdAt / 1000) - random.int(0, 3);
   if (code === "recording_failed") status.error_message = "The recording could not be saved.";
-  if (code === "retrying") Object.assign(status, { attempt: 2, max: 3 });
   const base: BotStatusChange = {
     event: "bot.status_change",
     data: { bot_id: botId, event_id: eventIdOf(botId), status },

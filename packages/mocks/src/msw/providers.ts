@@ -110,12 +110,13 @@ function paramsOf(id: RouteId, request: Request): Record<string, string> {
 function mock<O>(
   id: RouteId,
   answer: (request: Request, overrides: O | undefined) => Promise<Response> | Response,
+  failed: (failure: Failure) => Promise<Response> = failureResponse,
 ): RouteMock<O> {
   const { method, regexp } = route(id);
   const on = method === "GET" ? http.get : method === "POST" ? http.post : http.all;
   const make = ((overrides?: O) =>
     on(regexp, ({ request }) => answer(request, overrides))) as unknown as RouteMock<O>;
-  make.fail = (failure) => on(regexp, () => failureResponse(failure));
+  make.fail = (failure) => on(regexp, () => failed(failure));
   return make;
 }
 
@@ -167,60 +168,82 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
     download<O>(id, "bot_id", body);
 
   const resend = (id: "meetingBaasRetryCallback" | "meetingBaasResendWebhook") =>
-    mock<never>(id, async (request) => {
-      if (!accepted(options.meetingBaasApiKeys, request.headers.get("x-meeting-baas-api-key"))) {
-        return apiError(401, "UNAUTHORIZED", "Missing or invalid x-meeting-baas-api-key header.");
-      }
-      const botId = paramsOf(id, request).bot_id as string;
-      const outcome = options.botOutcome?.(botId) ?? "bot.completed";
-      if (outcome === "unknown") return apiError(404, "BOT_NOT_FOUND", `No bot ${botId} in this account.`);
-      if (outcome === "pending")
-        return apiError(409, "INVALID_BOT_STATE", "The bot has not completed or failed yet.");
-      const at = now();
-      const fixture = { seed: `${botId}:${++sent}`, now: at };
-      const payload =
-        outcome === "bot.completed"
-          ? meetingbaas.botCompleted({ data: { bot_id: botId } }, fixture)
-          : meetingbaas.botFailed({ data: { bot_id: botId } }, fixture);
-      const receiver = options.receiver ?? {};
-      let delivery: Awaited<ReturnType<typeof buildDelivery>>;
-      if (id === "meetingBaasRetryCallback") {
-        const body = (await request.json().catch(() => ({}))) as {
-          url?: string;
-          method?: "POST" | "PUT";
-          secret?: string | null;
-        };
-        const url = body.url ?? receiver.callbackUrl;
-        if (!url)
-          return apiError(
-            409,
-            "NO_CALLBACK_CONFIGURED",
-            "The bot has no callback configured; give one in the body.",
+    mock<never>(
+      id,
+      async (request) => {
+        if (!accepted(options.meetingBaasApiKeys, request.headers.get("x-meeting-baas-api-key"))) {
+          // The provider lists a 403 without its cause; what it answers to a bad API key is unconfirmed.
+          return meetingBaasError(
+            403,
+            "Forbidden",
+            "STAND_IN_FORBIDDEN",
+            "Missing or unknown API key (mock).",
           );
-        const method = body.method ?? receiver.callbackMethod;
-        delivery = await buildDelivery(payload, {
-          provider: "meetingbaas",
-          channel: "callback",
-          url,
-          secret: body.secret !== undefined ? body.secret : receiver.callbackSecret,
-          ...(method ? { method } : {}),
-        });
-      } else {
-        if (!receiver.webhookUrl || !receiver.webhookSecret) {
-          return apiError(409, "NO_WEBHOOK_CONFIGURED", "The account has no webhook endpoint configured.");
         }
-        delivery = await buildDelivery(payload, {
-          provider: "meetingbaas",
-          channel: "webhook",
-          url: receiver.webhookUrl,
-          secret: receiver.webhookSecret,
-          timestamp: at,
-        });
-      }
-      const report = await deliver(delivery, receiver.to ? { to: receiver.to } : {});
-      deliveries.push(report);
-      return HttpResponse.json({ success: true, message: `${payload.event} sent again for bot ${botId}` });
-    });
+        const botId = paramsOf(id, request).bot_id as string;
+        if (!uuidPattern.test(botId)) {
+          return meetingBaasError(
+            400,
+            "Bad Request",
+            "FST_ERR_VALIDATION",
+            'params/bot_id must match format "uuid"',
+          );
+        }
+        const outcome = options.botOutcome?.(botId) ?? "bot.completed";
+        if (outcome === "unknown")
+          return meetingBaasError(404, `Bot with ID '${botId}' not found`, "FST_ERR_BOT_NOT_FOUND_BY_ID");
+        if (outcome === "pending") return notPermitted(botId, "in_call_recording");
+        const at = now();
+        const fixture = { seed: `${botId}:${++sent}`, now: at };
+        const payload =
+          outcome === "bot.completed"
+            ? meetingbaas.botCompleted({ data: { bot_id: botId } }, fixture)
+            : meetingbaas.botFailed({ data: { bot_id: botId } }, fixture);
+        const receiver = options.receiver ?? {};
+        let delivery: Awaited<ReturnType<typeof buildDelivery>>;
+        if (id === "meetingBaasRetryCallback") {
+          const text = await request.text();
+          const body = text.trim() === "" ? null : (JSON.parse(text) as unknown);
+          if (body !== null && (typeof body !== "object" || Array.isArray(body) || !validRetryBody(body))) {
+            return meetingBaasError(
+              400,
+              "Bad Request",
+              "FST_ERR_VALIDATION",
+              "body must be null or an object with a `url` (uri), `method` POST or PUT and `secret` string or null",
+            );
+          }
+          const override = body as { url: string; method?: "POST" | "PUT"; secret?: string | null } | null;
+          const url = override ? override.url : receiver.callbackUrl;
+          // openapi-v2.json answers 409 when no callback was configured (one page version says 400).
+          if (!url) return notPermitted(botId, outcome === "bot.completed" ? "completed" : "failed");
+          const method = override ? (override.method ?? "POST") : receiver.callbackMethod;
+          delivery = await buildDelivery(payload, {
+            provider: "meetingbaas",
+            channel: "callback",
+            url,
+            secret: override ? (override.secret ?? null) : receiver.callbackSecret,
+            ...(method ? { method } : {}),
+          });
+        } else {
+          if (!receiver.webhookUrl || !receiver.webhookSecret) {
+            return notPermitted(botId, outcome === "bot.completed" ? "completed" : "failed");
+          }
+          delivery = await buildDelivery(payload, {
+            provider: "meetingbaas",
+            channel: "webhook",
+            url: receiver.webhookUrl,
+            secret: receiver.webhookSecret,
+            timestamp: at,
+          });
+        }
+        const report = await deliver(delivery, receiver.to ? { to: receiver.to } : {});
+        deliveries.push(report);
+        const what = id === "meetingBaasRetryCallback" ? "Callback" : "Final webhook";
+        return HttpResponse.json({ success: true, data: { message: `${what} sent for bot ${botId}` } });
+      },
+      // Failures answer with the provider's error body, not a problem document.
+      meetingBaasFailure,
+    );
 
   const resource = mock<never>("cronofyGetMeetingAgentResource", (request) => {
     const authorization = request.headers.get("authorization");
@@ -257,8 +280,13 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
         (sub, overrides?: DeepPartial<CronofyMeetingAgentTranscript>) =>
           HttpResponse.json(cronofy.transcript({ ...overrides, meeting_agent: { sub } })),
       ),
-      audio: cronofyDownload("cronofyDownloadAudio", () => binary(standIns.mp3(), "audio/mpeg")),
-      video: cronofyDownload("cronofyDownloadVideo", () => binary(standIns.mp4(), "video/mp4")),
+      // Cronofy does not document the formats: stand-in bytes, served as the contract says (octet-stream).
+      audio: cronofyDownload("cronofyDownloadAudio", () =>
+        binary(standIns.mp3(), "application/octet-stream"),
+      ),
+      video: cronofyDownload("cronofyDownloadVideo", () =>
+        binary(standIns.mp4(), "application/octet-stream"),
+      ),
     },
     meetingbaas: {
       transcription: artifact(
@@ -308,6 +336,61 @@ function binary(body: ArrayBuffer, contentType: string): Response {
   return HttpResponse.arrayBuffer(body, { headers: { "content-type": contentType } });
 }
 
-function apiError(status: number, code: string, message: string): Response {
-  return HttpResponse.json({ success: false, code, message }, { status });
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `RetryCallbackRequest` when a body is sent: `url` required, `method` and `secret` optional. */
+function validRetryBody(body: object): boolean {
+  const { url, method, secret } = body as Record<string, unknown>;
+  return (
+    typeof url === "string" &&
+    URL.canParse(url) &&
+    (method === undefined || method === "POST" || method === "PUT") &&
+    (secret === undefined || secret === null || typeof secret === "string")
+  );
+}
+
+/** Meeting BaaS's `ErrorResponse`: `success: false`, `error`, `code`, `statusCode`, and `message` when given. */
+function meetingBaasError(
+  status: number,
+  error: string,
+  code: string,
+  message?: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
+  const body = { success: false, error, code, statusCode: status, ...(message ? { message } : {}), ...extra };
+  return HttpResponse.json(body, { status, headers });
+}
+
+function notPermitted(botId: string, status: string): Response {
+  return meetingBaasError(
+    409,
+    `Status of bot '${botId}' is: ${status}. Operation not permitted in this state.`,
+    "FST_ERR_BOT_STATUS",
+  );
+}
+
+/**
+ * `.fail()` of `retry-callback` and `resend-webhook`. 429 is the documented rate-limit body; codes the provider does
+ * not document are `STAND_IN_*`.
+ */
+async function meetingBaasFailure(failure: Failure): Promise<Response> {
+  if (typeof failure !== "number") return failureResponse(failure);
+  if (failure === 429) {
+    return meetingBaasError(
+      429,
+      "Rate Limited",
+      "FST_ERR_TOO_MANY_REQUESTS",
+      "Rate limit exceeded. Maximum 5 request(s) per second allowed. Retry after 1 seconds",
+      { retryAfter: 1 },
+      { "retry-after": "1" },
+    );
+  }
+  const error = failure >= 500 ? "Internal Server Error" : "Mocked client error";
+  return meetingBaasError(
+    failure,
+    error,
+    `STAND_IN_${failure}`,
+    "Answered by a @meeting-webhooks/mocks failure scenario.",
+  );
 }

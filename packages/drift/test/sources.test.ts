@@ -1,0 +1,86 @@
+// Where captures come from: files, JSON Lines, folders, standard input and the receiver's SQLite database.
+import { utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { type Capture, CaptureReadError, openCaptures, parseCaptures } from "../src/index.js";
+import { scratchDir } from "./support.js";
+
+async function all(source: Iterable<Capture> | AsyncIterable<Capture>): Promise<Capture[]> {
+  const out: Capture[] = [];
+  for await (const capture of source) out.push(capture);
+  return out;
+}
+
+describe("files and folders", () => {
+  it("reads a folder's JSON files and JSON Lines files, each capture timed by its file", async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "a.json"), '{"event":"bot.failed"}');
+    writeFileSync(join(dir, "b.jsonl"), '{"n":1}\n\n{"n":2}\n');
+    writeFileSync(join(dir, "notes.txt"), "not a capture");
+    utimesSync(join(dir, "a.json"), new Date("2026-11-02T09:00:00Z"), new Date("2026-11-02T09:00:00Z"));
+    const captures = await all(openCaptures(dir, { provider: "meetingbaas" }));
+    expect(captures.map((c) => c.body)).toEqual([{ event: "bot.failed" }, { n: 1 }, { n: 2 }]);
+    expect(captures[0]?.receivedAt).toBe("2026-11-02T09:00:00.000Z");
+    expect(captures[2]?.source).toBe(`${join(dir, "b.jsonl")}:3`);
+  });
+
+  it("says which line of a JSON Lines file is not JSON", () => {
+    expect(() => [...parseCaptures('{"n":1}\n{"n":\n', "c.jsonl")]).toThrow(/c\.jsonl:2 is not JSON/);
+  });
+
+  it("takes standard input as one JSON document or as JSON Lines", async () => {
+    const stdin = async () => '{"n":1}\n{"n":2}\n';
+    expect((await all(openCaptures("-", { provider: "cronofy", stdin }))).map((c) => c.body)).toEqual([
+      { n: 1 },
+      { n: 2 },
+    ]);
+  });
+
+  it("refuses a missing path and a postgres:// URL with a code and what to do", () => {
+    const attempt = (location: string) => {
+      try {
+        openCaptures(location, { provider: "cronofy" });
+        return undefined;
+      } catch (error) {
+        return error as CaptureReadError;
+      }
+    };
+    expect(attempt("/nonexistent/captures")?.code).toBe("not_found");
+    const postgres = attempt("postgres://receiver@localhost/receiver");
+    expect(postgres).toBeInstanceOf(CaptureReadError);
+    expect(postgres?.code).toBe("engine_unavailable");
+    expect(postgres?.message).toMatch(/SQLite database file/);
+  });
+});
+
+describe("the receiver's SQLite database", () => {
+  it("reads the provider's stored bodies with their channel and time, since a given time", async () => {
+    const path = join(scratchDir(), "receiver.db");
+    const db = new Database(path);
+    db.exec(
+      "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, provider TEXT, channel TEXT, received_at TEXT, body BLOB)",
+    );
+    const insert = db.prepare(
+      "INSERT INTO deliveries (provider, channel, received_at, body) VALUES (?, ?, ?, ?)",
+    );
+    insert.run("meetingbaas", "callback", "2026-11-01T00:00:00.000Z", Buffer.from('{"n":1}'));
+    insert.run("meetingbaas", "webhook", "2026-11-03T00:00:00.000Z", Buffer.from('{"n":2}'));
+    insert.run("cronofy", "callback", "2026-11-03T00:00:00.000Z", Buffer.from('{"n":3}'));
+    db.close();
+    const captures = await all(
+      openCaptures(path, { provider: "meetingbaas", since: "2026-11-02T00:00:00Z" }),
+    );
+    expect(captures).toEqual([
+      { body: { n: 2 }, channel: "webhook", receivedAt: "2026-11-03T00:00:00.000Z", source: "deliveries#2" },
+    ]);
+  });
+
+  it("refuses a SQLite file that is not the receiver's database", async () => {
+    const path = join(scratchDir(), "other.db");
+    new Database(path).exec("CREATE TABLE t (x)");
+    await expect(all(openCaptures(path, { provider: "cronofy" }))).rejects.toMatchObject({
+      code: "not_a_receiver_db",
+    });
+  });
+});
