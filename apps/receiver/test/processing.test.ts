@@ -61,7 +61,9 @@ describe.each(engines)("on %s", (engine) => {
   describe("Meeting BaaS", () => {
     it("status changes, completion, participants, artifacts and the transcript in the neutral shape", async () => {
       const transcription = example("meetingbaas/examples/artifacts/transcription.json");
-      const fetch = stubFetch({ "https://meetingbaas-storage.example.invalid": () => Response.json(transcription) });
+      const fetch = stubFetch({
+        "https://meetingbaas-storage.example.invalid": () => Response.json(transcription),
+      });
       receiver = await startReceiver({}, { fetch });
       const completed = example("meetingbaas/examples/bot.completed.json");
       const status = example("meetingbaas/examples/bot.status_change--in-call-recording.json");
