@@ -156,6 +156,83 @@ export async function* readSqliteDeliveries(path: string, options: DatabaseOptio
 }
 
 /**
+ * The sample receiver's PostgreSQL store (`DATABASE_URL`; the tables' schema from `?schema=` or `DATABASE_SCHEMA`,
+ * default `public`), read in pages by id so that memory stays flat however many deliveries there are.
+ */
+export async function* readPostgresDeliveries(
+  url: string,
+  options: DatabaseOptions,
+): AsyncGenerator<Capture> {
+  let pg: typeof import("pg").default;
+  try {
+    pg = (await import("pg")).default;
+  } catch {
+    throw new CaptureReadError(
+      "engine_unavailable",
+      "Reading a receiver's PostgreSQL store needs pg: npm install pg.",
+      url,
+    );
+  }
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") ?? process.env.DATABASE_SCHEMA ?? "public";
+  parsed.searchParams.delete("schema");
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new CaptureReadError(
+      "unreadable",
+      `Schema ${JSON.stringify(schema)} is not a lower-case SQL identifier.`,
+      url,
+    );
+  }
+  const client = new pg.Client({ connectionString: parsed.href });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new CaptureReadError(
+      "unreadable",
+      `Cannot connect to ${parsed.host}: ${(error as Error).message}`,
+      url,
+    );
+  }
+  try {
+    const table = await client.query("SELECT to_regclass($1) AS name", [`${schema}.deliveries`]);
+    if (!table.rows[0]?.name) {
+      throw new CaptureReadError(
+        "not_a_receiver_db",
+        `${parsed.host} has no ${schema}.deliveries table: give the receiver's database.`,
+        url,
+      );
+    }
+    let last = 0;
+    for (;;) {
+      const page = await client.query<{ id: number; channel: string; received_at: Date; body: Buffer }>(
+        `SELECT id, channel, received_at, body FROM ${schema}.deliveries
+          WHERE provider = $1 AND id > $2 AND ($3::timestamptz IS NULL OR received_at >= $3)
+          ORDER BY id LIMIT 5000`,
+        [options.provider, last, options.since ?? null],
+      );
+      for (const row of page.rows) {
+        last = Number(row.id);
+        let body: unknown;
+        try {
+          body = JSON.parse(row.body.toString());
+        } catch {
+          continue;
+        }
+        yield {
+          body,
+          receivedAt: new Date(row.received_at).toISOString(),
+          channel: row.channel === "callback" || row.channel === "webhook" ? row.channel : undefined,
+          source: `deliveries#${row.id}`,
+        };
+      }
+      if (page.rows.length < 5000) break;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Opens any source by its name: `-` (standard input, given as text), a `postgres://` URL, a SQLite database file, a
  * folder, or a JSON / JSON Lines file.
  */
@@ -170,13 +247,7 @@ export function openCaptures(
       yield* parseCaptures(await read(), "-");
     })();
   }
-  if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new CaptureReadError(
-      "engine_unavailable",
-      "The receiver's PostgreSQL store is not available yet: give its SQLite database file, or export deliveries as JSON Lines.",
-      location,
-    );
-  }
+  if (/^postgres(ql)?:\/\//i.test(location)) return readPostgresDeliveries(location, options);
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(location);

@@ -25,7 +25,8 @@ It then proposes the smallest edit of the schema files that accepts every captur
 contract change report (breaking or safe for receivers). Without --write the proposal is printed as a unified diff.
 
 <captures> is a folder of .json (one body each) and .jsonl files, one such file, - for standard input (JSON or
-JSON Lines), or the sample receiver's SQLite database file (its deliveries table).
+JSON Lines), the sample receiver's SQLite database file, or its PostgreSQL store as a postgres:// URL
+(?schema=<name> when not public).
 
 Options:
   --provider <name>   cronofy or meetingbaas (required)
