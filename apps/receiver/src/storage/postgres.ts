@@ -22,6 +22,7 @@ import {
   lagOf,
   type MeetingRow,
   meetingJson,
+  meetingStateOf,
   type TimelineRow,
   withQueued,
 } from "./rows.js";
@@ -555,22 +556,7 @@ export class PostgresStorage implements Storage {
         [split.map(([p]) => p), split.map(([, e]) => e)],
       );
       for (const row of rows) {
-        meetings.set(meetingKey(row.provider, row.external_id), {
-          provider: row.provider,
-          externalId: row.external_id,
-          calendarEventId: row.calendar_event_id,
-          title: row.title,
-          start: row.start,
-          end: row.end,
-          joinUrl: row.join_url,
-          platform: row.platform,
-          status: row.status,
-          statusAt: row.status_at,
-          durationSeconds: row.duration_seconds,
-          failureReason: row.failure_reason,
-          needsRetryCallback: row.needs_retry_callback as unknown as boolean,
-          artifacts: new Map((row.artifacts ?? []).map((a) => [a.kind, a])),
-        });
+        meetings.set(meetingKey(row.provider, row.external_id), meetingStateOf(row, row.artifacts ?? []));
       }
     }
     const calendarEvents = new Map<string, CalendarEventFact>();

@@ -1,4 +1,5 @@
 // Row shapes of both engines to the API's JSON (specs/receiver/schemas), and the lag statistics.
+import type { ArtifactState, MeetingState } from "../projection.js";
 import type { Delivery, Lag, Meeting } from "./types.js";
 import { percentile } from "./types.js";
 
@@ -146,4 +147,24 @@ export function firstWaiting(
     if (first !== undefined) waiting.set(subject, first);
   }
   return waiting;
+}
+
+/** A meeting row as the projection folds it, with its artifacts by kind (both engines). */
+export function meetingStateOf(row: MeetingRow, artifacts: ArtifactState[]): MeetingState {
+  return {
+    provider: row.provider,
+    externalId: row.external_id,
+    calendarEventId: row.calendar_event_id,
+    title: row.title,
+    start: row.start,
+    end: row.end,
+    joinUrl: row.join_url,
+    platform: row.platform,
+    status: row.status,
+    statusAt: row.status_at,
+    durationSeconds: row.duration_seconds,
+    failureReason: row.failure_reason,
+    needsRetryCallback: Boolean(row.needs_retry_callback), // SQLite stores 0/1, PostgreSQL a boolean
+    artifacts: new Map(artifacts.map((a) => [a.kind, a])),
+  };
 }

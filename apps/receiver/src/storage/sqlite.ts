@@ -21,6 +21,7 @@ import {
   lagOf,
   type MeetingRow,
   meetingJson,
+  meetingStateOf,
   type TimelineRow,
   withQueued,
 } from "./rows.js";
@@ -440,7 +441,7 @@ export class SqliteStorage implements Storage {
         this.work,
         "SELECT kind, url, download, state, attempts, error FROM artifacts WHERE meeting_id = ?",
       ).all(row.id) as ArtifactState[];
-      meetings.set(key, stateOf(row, artifacts));
+      meetings.set(key, meetingStateOf(row, artifacts));
     }
     const calendarEvents = new Map<string, CalendarEventFact>();
     for (const key of calendarKeys) {
@@ -700,23 +701,4 @@ export class SqliteStorage implements Storage {
     if (this.work !== this.db) this.work.close();
     this.db.close();
   }
-}
-
-function stateOf(row: MeetingRow, artifacts: ArtifactState[]): MeetingState {
-  return {
-    provider: row.provider,
-    externalId: row.external_id,
-    calendarEventId: row.calendar_event_id,
-    title: row.title,
-    start: row.start,
-    end: row.end,
-    joinUrl: row.join_url,
-    platform: row.platform,
-    status: row.status,
-    statusAt: row.status_at,
-    durationSeconds: row.duration_seconds,
-    failureReason: row.failure_reason,
-    needsRetryCallback: row.needs_retry_callback === 1,
-    artifacts: new Map(artifacts.map((a) => [a.kind, a])),
-  };
 }
