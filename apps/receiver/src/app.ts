@@ -4,14 +4,16 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import {
-  type EnvelopeError,
-  type ParseResult,
-  parseCronofyDelivery,
-  parseMeetingBaasDelivery,
-  type SchemaError,
+  createMeetingWebhooks,
+  httpStatusOf,
+  type MeetingWebhooks,
+  MeetingWebhooksConfigError,
+  type Route,
+  refuseBeforeReading,
+  webhookRoutes,
 } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { renderDashboard, renderMeetingPage, renderOperationsPage } from "./dashboard.js";
 import { Downloader, type FetchLike } from "./downloads.js";
 import { driftSummary } from "./drift.js";
@@ -70,8 +72,43 @@ function unavailable(reply: FastifyReply, detail: string) {
   return problem(reply, 503, "storage_unavailable", statusTitles[503] as string, detail);
 }
 
+/** Environment variables behind `createMeetingWebhooks`' options, for its configuration errors. */
+const secretVariables: Record<string, string> = {
+  "/cronofy": "CRONOFY_CLIENT_SECRETS",
+  "/meetingbaas/callbackSecrets": "MEETINGBAAS_CALLBACK_SECRETS",
+  "/meetingbaas/webhookSecret": "MEETINGBAAS_WEBHOOK_SECRET",
+  "/meetingbaas/toleranceSeconds": "WEBHOOK_TOLERANCE_SECONDS",
+  "/meetingbaas": "MEETINGBAAS_CALLBACK_SECRETS or MEETINGBAAS_WEBHOOK_SECRET",
+};
+
+/**
+ * The receiver's one webhook object, built before anything is opened: a secret that could never verify fails the
+ * start with the environment variable to fix. The receiver adds no handlers: it stores, then answers.
+ */
+export function meetingWebhooksOf(config: Config): MeetingWebhooks {
+  try {
+    return createMeetingWebhooks({
+      cronofy: { clientSecrets: config.cronofySecrets },
+      meetingbaas: {
+        callbackSecrets: config.meetingBaasCallbackSecrets,
+        webhookSecret: config.meetingBaasWebhookSecrets,
+        toleranceSeconds: config.toleranceSeconds,
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof MeetingWebhooksConfigError)) throw error;
+    const variable = Object.entries(secretVariables).find(([prefix]) =>
+      error.pointer.startsWith(prefix),
+    )?.[1];
+    const index = /\/(\d+)$/.exec(error.pointer)?.[1];
+    const which = index === undefined ? "" : ` (entry ${Number(index) + 1} of the comma-separated list)`;
+    throw new ConfigError(`${variable ?? "a secret"}${which}: ${error.message}`);
+  }
+}
+
 export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
   const log = options.log ?? (() => {});
+  const webhooks = meetingWebhooksOf(config);
   const storage = await openStorage(config, log);
   const serves = config.role !== "worker";
   const processes = config.role !== "ingest";
@@ -126,28 +163,40 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     problem(reply, 404, "not_found", "Not found", `No route ${request.method} ${request.url}`),
   );
 
-  async function ingest(request: FastifyRequest, reply: FastifyReply, parse: (body: Buffer) => ParseResult) {
-    const contentType = String(request.headers["content-type"] ?? "");
-    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+  async function ingest(request: FastifyRequest, reply: FastifyReply, route: Route) {
+    const refused = refuseBeforeReading(
+      route,
+      request.method,
+      request.headers["content-type"],
+      undefined, // Fastify's bodyLimit has already answered 413 for a body over the limit
+      config.bodyLimit,
+    );
+    if (refused && !refused.ok && refused.error.stage === "request") {
+      const status = httpStatusOf(refused);
       return problem(
         reply,
-        415,
-        "unsupported_media_type",
-        statusTitles[415] as string,
-        `Deliveries are application/json, got ${JSON.stringify(contentType || "nothing")}.`,
+        status,
+        refused.error.code,
+        statusTitles[status] as string,
+        refused.error.message,
       );
     }
     const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-    const result = parse(body);
-    if (!result.ok && result.error.stage === "signature") {
-      storage.countRejection(result.error.code);
+    const result = await webhooks.receive({
+      provider: route.provider,
+      channel: route.channel,
+      body,
+      headers: request.headers,
+    });
+    const status = httpStatusOf(result);
+    if (status !== 202) {
+      // Not authentic (401) or not a JSON object (400): counted, nothing stored. The receiver adds no handlers,
+      // so no other refusal reaches here.
+      const error = result.ok ? undefined : result.error;
+      const code = error?.code ?? "internal_error";
+      storage.countRejection(code);
       ingestOps?.count("rejected");
-      return problem(reply, 401, result.error.code, statusTitles[401] as string, result.error.message);
-    }
-    if (!result.ok && result.error.stage === "body") {
-      storage.countRejection(result.error.code);
-      ingestOps?.count("rejected");
-      return problem(reply, 400, result.error.code, statusTitles[400] as string, result.error.message);
+      return problem(reply, status, code, statusTitles[status] ?? "Refused", error?.message ?? "");
     }
     const headers: Record<string, string> = {};
     for (const name of keptHeaders) {
@@ -161,20 +210,21 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
         deliveryKey: event.deliveryKey,
         provider: event.provider,
         channel: event.channel,
-        event: event.type === "unknown" ? (event.eventName ?? null) : event.type,
-        status: event.type === "unknown" ? "unknown" : "pending",
+        event: event.name ?? null,
+        status: event.known ? "pending" : "unknown",
         subject: subjectOf(event),
         headers,
         body,
         drift: event.drift,
       };
-    } else {
-      // Signature and body refusals returned above: what is left is authentic and readable, kept for review.
-      const error = result.error as EnvelopeError | SchemaError;
+    } else if (result.error.stage === "envelope" || result.error.stage === "schema") {
+      // Authentic and readable but breaking its contract: httpStatusOf answers 2xx (a retry would not mend it),
+      // and the receiver keeps it for review.
+      const error = result.error;
       delivery = {
         deliveryKey: error.deliveryKey ?? `quarantine:${Date.now()}:${Math.random()}`,
-        provider: error.provider ?? "unknown",
-        channel: error.channel ?? "callback",
+        provider: error.provider ?? route.provider,
+        channel: error.channel ?? route.channel,
         event: error.eventName ?? null,
         status: "quarantined",
         subject: null,
@@ -182,6 +232,8 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
         body,
         errors: error.issues,
       };
+    } else {
+      throw new Error(`unexpected ${result.error.stage} outcome answered 202`);
     }
     let stored: Awaited<ReturnType<Storage["storeDelivery"]>>;
     try {
@@ -191,13 +243,15 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
       log(`storing a delivery failed: ${(error as Error).message}`);
       return unavailable(reply, "The delivery was not stored: the database does not answer. Retry later.");
     }
-    const status = stored.duplicate
+    const outcome = stored.duplicate
       ? "duplicate"
       : delivery.status === "pending"
         ? "accepted"
         : delivery.status;
-    ingestOps?.count(status);
-    return reply.code(202).send({ status, deliveryKey: delivery.deliveryKey, deliveryId: stored.id });
+    ingestOps?.count(outcome);
+    return reply
+      .code(status)
+      .send({ status: outcome, deliveryKey: delivery.deliveryKey, deliveryId: stored.id });
   }
 
   app.get("/livez", async () => ({ status: "ok" }));
@@ -211,24 +265,15 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   if (serves) routes();
 
   function routes() {
-    app.post("/webhooks/cronofy", (request, reply) =>
-      ingest(request, reply, (body) =>
-        parseCronofyDelivery({ body, headers: request.headers, secrets: config.cronofySecrets }),
-      ),
-    );
-    const meetingBaas = (request: FastifyRequest, reply: FastifyReply) =>
-      ingest(request, reply, (body) =>
-        parseMeetingBaasDelivery({
-          body,
-          headers: request.headers,
-          callbackSecrets: config.meetingBaasCallbackSecrets,
-          webhookSecrets: config.meetingBaasWebhookSecrets,
-          toleranceSeconds: config.toleranceSeconds,
-        }),
-      );
-    app.post("/webhooks/meetingbaas/callback", meetingBaas);
-    app.put("/webhooks/meetingbaas/callback", meetingBaas);
-    app.post("/webhooks/meetingbaas", meetingBaas);
+    // The provider routes are the library's (one source of truth with its adapters): Cronofy callbacks, Meeting BaaS
+    // account webhooks, and Meeting BaaS per-bot callbacks by POST or PUT; each route takes only its channel.
+    for (const [url, route] of webhookRoutes("/webhooks")) {
+      app.route({
+        method: [...route.methods],
+        url,
+        handler: (request, reply) => ingest(request, reply, route),
+      });
+    }
 
     const limitOf = (raw: unknown) => {
       if (raw === undefined) return 50;

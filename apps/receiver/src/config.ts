@@ -79,13 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       meetingBaasCallbackSecrets = [devSecrets.meetingBaasCallback];
     if (meetingBaasWebhookSecrets.length === 0) meetingBaasWebhookSecrets = [devSecrets.meetingBaasWebhook];
   }
-  for (const secret of meetingBaasWebhookSecrets) {
-    if (!/^(whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
-      throw new ConfigError(
-        "MEETINGBAAS_WEBHOOK_SECRET must be whsec_ followed by base64 (comma-separated while rotating)",
-      );
-    }
-  }
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError("DATABASE_URL must be a postgres:// URL (or unset for SQLite at DATABASE_PATH)");

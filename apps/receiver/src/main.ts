@@ -4,15 +4,19 @@ import { ConfigError, loadConfig } from "./config.js";
 
 const log = (message: string) => console.log(`[receiver] ${message}`);
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
+function exitOnConfigError(error: unknown): never {
   if (error instanceof ConfigError) {
     console.error(`[receiver] configuration error: ${error.message}`);
     process.exit(2);
   }
   throw error;
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  exitOnConfigError(error);
 }
 
 if (process.env.MOCK_PROVIDERS === "msw") {
@@ -24,7 +28,7 @@ if (process.env.MOCK_PROVIDERS === "msw") {
   config.cronofyApiKey ??= "dev-cronofy-api-key";
   log("MOCK_PROVIDERS=msw: provider downloads are answered by the MSW mocks in-process");
 }
-const receiver = await buildReceiver(config, { log });
+const receiver = await buildReceiver(config, { log }).catch(exitOnConfigError);
 const url = await receiver.app.listen({ port: config.port, host: config.host });
 const database = config.databaseUrl
   ? `PostgreSQL schema ${config.databaseSchema}, synchronous_commit=on, group commit`

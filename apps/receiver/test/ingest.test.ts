@@ -214,6 +214,24 @@ describe.each(engines)("on %s", (engine) => {
       });
     });
 
+    it("401 for a Meeting BaaS delivery on the other channel's route: each route takes only its channel", async () => {
+      const r = await start();
+      const webhook = webhookRequest(example("meetingbaas/examples/bot.status_change.json"));
+      const callback = callbackRequest(example("meetingbaas/examples/bot.completed.json"));
+      const misrouted = [
+        { ...webhook, url: "/webhooks/meetingbaas/callback" },
+        { ...callback, url: "/webhooks/meetingbaas" },
+      ];
+      for (const request of misrouted) {
+        const answer = await send(r, request);
+        expect(answer, request.url).toMatchObject({
+          status: 401,
+          body: { code: "missing_signature", detail: expect.stringContaining("right endpoint") },
+        });
+      }
+      expect((await deliveries(r)).deliveries).toHaveLength(0);
+    });
+
     it("400 for an authentic body that is not JSON", async () => {
       const r = await start();
       const answer = await send(r, cronofyRequest("{not json"));

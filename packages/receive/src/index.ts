@@ -56,6 +56,17 @@ export {
   webhookSigningKey,
 } from "./verify.js";
 export type { VerifyFailure, VerifyFailureCode, VerifyResult, VerifySuccess } from "./verify-error.js";
+// For writing an adapter for another framework: the routes, the refusals made before reading, the answer to write.
+export {
+  type AdapterOptions,
+  type Answer,
+  answerOf,
+  defaultBodyLimit,
+  refuseBeforeReading,
+  type Route,
+  tooLarge,
+  webhookRoutes,
+} from "./http.js";
 export {
   type AnyWebhookEvent,
   type ConfigErrorCode,

@@ -1,6 +1,6 @@
 // The one place that dispatches on the provider: rebuild a stored delivery's typed event, normalise it, tell its
 // subject, and turn a downloaded artifact into the neutral transcript after checking it against its contract.
-import { type ParsedEvent, validateArtifact } from "@meeting-webhooks/receive";
+import { type AnyWebhookEvent, validateArtifact } from "@meeting-webhooks/receive";
 import type {
   CronofyEvent,
   CronofyMeetingAgentTranscript,
@@ -17,9 +17,15 @@ export { neutralMeetingBaasStatus } from "./meetingbaas.js";
 export type KnownEvent = CronofyEvent | MeetingBaasEvent;
 
 /** What deliveries of the same meeting share, for an event ingest has just validated. */
-export function subjectOf(event: ParsedEvent): string | null {
-  if (event.type === "unknown") return null;
-  return event.provider === "cronofy" ? cronofySubject(event) : meetingBaasSubject(event);
+export function subjectOf(event: AnyWebhookEvent): string | null {
+  if (!event.known) return null;
+  const known = {
+    provider: event.provider,
+    channel: event.channel,
+    type: event.name,
+    payload: event.payload,
+  } as KnownEvent;
+  return known.provider === "cronofy" ? cronofySubject(known) : meetingBaasSubject(known);
 }
 
 /**

@@ -113,6 +113,7 @@ export class PostgresStorage implements Storage {
   private rejections = new Map<string, number>();
   /** Counted but not committed yet (queued or in flight): reads add them. */
   private readonly uncommittedRejections = new Map<string, number>();
+  private rejectionChain: Promise<unknown> = Promise.resolve();
   private inflight = 0;
   private scheduled = false;
   private readonly listeners: (() => void)[] = [];
@@ -203,6 +204,24 @@ export class PostgresStorage implements Storage {
     this.schedule();
   }
 
+  private forgetUncommitted(rejections: [string, number][]): void {
+    for (const [code, n] of rejections) {
+      const left = (this.uncommittedRejections.get(code) ?? 0) - n;
+      if (left > 0) this.uncommittedRejections.set(code, left);
+      else this.uncommittedRejections.delete(code);
+    }
+  }
+
+  /**
+   * Runs rejection-counter writes and reads one at a time, so that a read sees each count either committed or
+   * still queued, never both and never neither.
+   */
+  private serialRejections<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.rejectionChain.then(work, work);
+    this.rejectionChain = run.catch(() => {});
+    return run;
+  }
+
   private schedule(): void {
     if (this.scheduled || this.inflight >= maxInflightCommits) return;
     this.scheduled = true;
@@ -222,19 +241,19 @@ export class PostgresStorage implements Storage {
     this.inflight++;
     try {
       if (rejections.length > 0) {
-        await this.query(
-          `INSERT INTO rejections (code, count) SELECT * FROM unnest($1::text[], $2::bigint[])
-             ON CONFLICT (code) DO UPDATE SET count = rejections.count + excluded.count`,
-          [rejections.map(([code]) => code), rejections.map(([, n]) => n)],
-        ).then(
-          () => {
-            for (const [code, n] of rejections) {
-              const left = (this.uncommittedRejections.get(code) ?? 0) - n;
-              if (left > 0) this.uncommittedRejections.set(code, left);
-              else this.uncommittedRejections.delete(code);
-            }
-          },
-          (error) => this.log(`counting rejections failed: ${(error as Error).message}`),
+        await this.serialRejections(() =>
+          this.query(
+            `INSERT INTO rejections (code, count) SELECT * FROM unnest($1::text[], $2::bigint[])
+               ON CONFLICT (code) DO UPDATE SET count = rejections.count + excluded.count`,
+            [rejections.map(([code]) => code), rejections.map(([, n]) => n)],
+          ).then(
+            () => this.forgetUncommitted(rejections),
+            (error) => {
+              // Counters of refused requests, not deliveries: logged, and no longer shown as queued.
+              this.forgetUncommitted(rejections);
+              this.log(`counting rejections failed: ${(error as Error).message}`);
+            },
+          ),
         );
       }
       if (batch.length > 0) await this.insert(batch);
@@ -722,10 +741,12 @@ export class PostgresStorage implements Storage {
   }
 
   async rejectionCounts(): Promise<Record<string, number>> {
-    const rows = await this.query<{ code: string; count: number }>(
-      'SELECT code, count FROM rejections ORDER BY code COLLATE "C"',
-    );
-    return withQueued(rows, this.uncommittedRejections);
+    return this.serialRejections(async () => {
+      const rows = await this.query<{ code: string; count: number }>(
+        'SELECT code, count FROM rejections ORDER BY code COLLATE "C"',
+      );
+      return withQueued(rows, this.uncommittedRejections);
+    });
   }
 
   async counts(): Promise<Counts> {

@@ -70,7 +70,7 @@ Exit codes: 0 every delivery answered 2xx, 1 any was not, 2 usage error.
 Examples:
   meeting-webhooks send --provider cronofy --event meeting_agent_complete --to http://localhost:3000/webhooks/cronofy
   meeting-webhooks send --provider meetingbaas --event bot.completed --channel callback --method PUT \\
-    --secret "$MB_CALLBACK_SECRET" --to https://staging.example.com/webhooks/meetingbaas
+    --secret "$MB_CALLBACK_SECRET" --to https://staging.example.com/webhooks/meetingbaas/callback
   meeting-webhooks send --provider meetingbaas --event bot.status_change --count 200 --duplicates 0.3 --shuffle \\
     --concurrency 8 --seed 7 --to http://localhost:3000/webhooks/meetingbaas
   meeting-webhooks send --provider meetingbaas --fixture captured-bot-completed.json --to http://localhost:3000/hook`;
