@@ -2,6 +2,17 @@
 // (bytes or the exact text) and the headers; get a typed event, or an error that says which stage refused it.
 export type { SchemaIssue } from "@meeting-webhooks/specs/errors";
 export type { Body, HeadersLike } from "./headers.js";
+// For writing an adapter for another framework: the routes, the refusals made before reading, the answer to write.
+export {
+  type AdapterOptions,
+  type Answer,
+  answerOf,
+  defaultBodyLimit,
+  type Route,
+  refuseBeforeReading,
+  tooLarge,
+  webhookRoutes,
+} from "./http.js";
 export {
   type BodyError,
   type BodyErrorCode,
@@ -56,17 +67,6 @@ export {
   webhookSigningKey,
 } from "./verify.js";
 export type { VerifyFailure, VerifyFailureCode, VerifyResult, VerifySuccess } from "./verify-error.js";
-// For writing an adapter for another framework: the routes, the refusals made before reading, the answer to write.
-export {
-  type AdapterOptions,
-  type Answer,
-  answerOf,
-  defaultBodyLimit,
-  refuseBeforeReading,
-  type Route,
-  tooLarge,
-  webhookRoutes,
-} from "./http.js";
 export {
   type AnyWebhookEvent,
   type ConfigErrorCode,
