@@ -125,6 +125,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
       batchSize: config.batchSize,
       leaseMs: config.leaseMs,
       pollMs: 1000,
+      gatherMs: config.gatherMs,
     },
     workerOps,
     log,

@@ -25,6 +25,8 @@ export interface Config {
   leaseMs: number;
   /** Deliveries per processing transaction. */
   batchSize: number;
+  /** A processing pass starts at most this often, so that a busy receiver applies deliveries in larger batches. */
+  gatherMs: number;
   cronofySecrets: string[];
   meetingBaasCallbackSecrets: string[];
   meetingBaasWebhookSecrets: string[];
@@ -105,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     role,
     processName: env.RECEIVER_NAME || `${hostname()}:${process.pid}`,
     leaseMs: integer(env, "PROCESSING_LEASE_MS", 30_000, 100),
-    batchSize: integer(env, "PROCESSING_BATCH_SIZE", 200, 1),
+    batchSize: integer(env, "PROCESSING_BATCH_SIZE", 500, 1),
+    gatherMs: integer(env, "PROCESSING_GATHER_MS", 100),
     cronofySecrets,
     meetingBaasCallbackSecrets,
     meetingBaasWebhookSecrets,

@@ -1,8 +1,10 @@
 // The engine for replicas: PostgreSQL through node-postgres with a bounded pool. Ingest keeps SQLite's promise
 // (the 2xx only after the delivery is committed with synchronous_commit=on) and its group commit: deliveries that
 // arrive while a commit is in flight share the next one, a single multi-row INSERT … ON CONFLICT that is its own
-// transaction. Workers claim with FOR UPDATE SKIP LOCKED under a lease, wake on LISTEN/NOTIFY (a statement trigger
-// notifies at commit), take one advisory lock per meeting subject, and apply a batch and mark it in one transaction.
+// transaction. Workers claim with FOR UPDATE SKIP LOCKED under a lease, wake on LISTEN/NOTIFY (sent by the ingest
+// replica after its commits, at most once per `wakeIntervalMs`), take one advisory lock per meeting subject, and apply
+// a batch and mark it in one transaction, on connections that do not wait for the fsync (a lost claim or projection
+// only leaves the delivery pending: it is applied again).
 import { fileURLToPath } from "node:url";
 import { runner } from "node-pg-migrate";
 import pg from "pg";
@@ -104,8 +106,10 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Group commits in flight at once: one fsyncing while the next batch fills. */
+/** Group commits in flight at once: one waits for its fsync while the next fills (more only made batches smaller). */
 const maxInflightCommits = 2;
+/** Ingest wakes the workers of other processes at most this often under load (a NOTIFY is a transaction). */
+const wakeIntervalMs = 5;
 
 export class PostgresStorage implements Storage {
   readonly engine = "postgres" as const;
@@ -119,9 +123,14 @@ export class PostgresStorage implements Storage {
   private readonly listeners: (() => void)[] = [];
   private listener: pg.Client | undefined;
   private closed = false;
+  /** Wake-ups: one NOTIFY in flight at a time; commits meanwhile ask for one more. */
+  private waking = false;
+  private wakeAgain = false;
 
   private constructor(
     private readonly pool: pg.Pool,
+    /** Claims, projections and downloads: `synchronous_commit=off`, and not queued behind ingest's connections. */
+    private readonly work: pg.Pool,
     private readonly options: PostgresOptions,
     private readonly log: (message: string) => void,
   ) {}
@@ -131,18 +140,27 @@ export class PostgresStorage implements Storage {
     log: (message: string) => void = () => {},
   ): Promise<PostgresStorage> {
     await migratePostgres(options, log);
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize,
-      connectionTimeoutMillis: 3000,
-      idleTimeoutMillis: 30_000,
-      options: `-c search_path=${options.schema} -c synchronous_commit=on`,
-      types,
-    });
-    // A backend that dies while idle (server restart, pg_terminate_backend) is dropped from the pool; the next
-    // query opens a fresh connection, so the process recovers by itself when the database is back.
-    pool.on("error", (error) => log(`database connection lost: ${error.message}`));
-    return new PostgresStorage(pool, options, log);
+    const poolOf = (max: number, synchronousCommit: "on" | "off") => {
+      const pool = new pg.Pool({
+        connectionString: options.url,
+        max,
+        connectionTimeoutMillis: 3000,
+        idleTimeoutMillis: 30_000,
+        options: `-c search_path=${options.schema} -c synchronous_commit=${synchronousCommit}`,
+        types,
+      });
+      // A backend that dies while idle (server restart, pg_terminate_backend) is dropped from the pool; the next
+      // query opens a fresh connection, so the process recovers by itself when the database is back.
+      pool.on("error", (error) => log(`database connection lost: ${error.message}`));
+      return pool;
+    };
+    // The worker loop runs one batch at a time plus downloads: a few connections are enough.
+    return new PostgresStorage(
+      poolOf(options.poolSize, "on"),
+      poolOf(Math.min(options.poolSize, 4), "off"),
+      options,
+      log,
+    );
   }
 
   /** `name`: a prepared statement, parsed and planned once per connection (the hot paths: ingest and claims). */
@@ -150,18 +168,19 @@ export class PostgresStorage implements Storage {
     text: string,
     values?: unknown[],
     name?: string,
+    pool: pg.Pool = this.pool,
   ): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(name ? { name, text, values } : { text, values })).rows;
+      return (await pool.query<R>(name ? { name, text, values } : { text, values })).rows;
     } catch (error) {
       throw wrap(error);
     }
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, pool = this.pool): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await pool.connect();
     } catch (error) {
       throw wrap(error);
     }
@@ -170,7 +189,7 @@ export class PostgresStorage implements Storage {
     const onError = (error: Error) => this.log(`database connection lost in a transaction: ${error.message}`);
     client.on("error", onError);
     try {
-      await client.query(begin);
+      await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
       client.off("error", onError);
@@ -310,6 +329,27 @@ export class PostgresStorage implements Storage {
         pending.resolve({ id: result.id, duplicate: !result.inserted || i > 0 });
     }
     for (const listener of this.listeners) listener();
+    this.wakeWorkers();
+  }
+
+  /** NOTIFY the workers of other processes, coalesced: at most one in flight and one per `wakeIntervalMs`. */
+  private wakeWorkers(): void {
+    if (this.waking) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.waking = true;
+    this.wakeAgain = false;
+    const started = Date.now();
+    this.query("SELECT pg_notify($1, '')", [`${this.options.schema}.deliveries_pending`], "receiver_notify")
+      .catch((error) => this.log(`waking the workers failed: ${(error as Error).message}`))
+      .finally(() => {
+        const wait = Math.max(0, started + wakeIntervalMs - Date.now());
+        setTimeout(() => {
+          this.waking = false;
+          if (this.wakeAgain && !this.closed) this.wakeWorkers();
+        }, wait).unref();
+      });
   }
 
   async pendingCount(): Promise<number> {
@@ -372,6 +412,7 @@ export class PostgresStorage implements Storage {
         RETURNING d.id, d.provider, d.channel, d.event, d.subject, convert_from(d.body, 'UTF8') AS body, d.received_at`,
       [worker, leaseMs, limit],
       "receiver_claim",
+      this.work,
     );
     return rows
       .map((r) => ({
@@ -388,7 +429,7 @@ export class PostgresStorage implements Storage {
 
   async applyBatch(worker: string, deliveries: ClaimedDelivery[], project: Projector): Promise<BatchOutcome> {
     // The projection and the marks commit together; a commit lost in a crash only returns the deliveries to
-    // pending (they are applied again), so this transaction need not wait for its fsync.
+    // pending (they are applied again), so this transaction need not wait for its fsync (the `work` pool).
     return this.transaction(async (client) => {
       const q = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
         (await client.query<R>(text, values)).rows;
@@ -555,7 +596,7 @@ export class PostgresStorage implements Storage {
         applied: ready.map((d) => ({ id: d.id, receivedAt: d.receivedAt })),
         deferred: deferred.length,
       };
-    }, "BEGIN; SET LOCAL synchronous_commit = off");
+    }, this.work);
   }
 
   private async loadState(
@@ -603,6 +644,8 @@ export class PostgresStorage implements Storage {
         WHERE a.meeting_id = c.meeting_id AND a.kind = c.kind AND m.id = a.meeting_id
         RETURNING a.meeting_id AS "meetingId", a.kind, a.url, a.attempts, m.provider, a.download`,
       [limit, leaseMs],
+      undefined,
+      this.work,
     );
   }
 
@@ -658,7 +701,7 @@ export class PostgresStorage implements Storage {
           );
           return;
       }
-    });
+    }, this.work);
   }
 
   // ---- Read API ----------------------------------------------------------------------------------------------
@@ -814,7 +857,7 @@ export class PostgresStorage implements Storage {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => {});
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.work.end()]);
   }
 }
 
