@@ -5,37 +5,11 @@ import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { prepareProjection } from "../src/projection.js";
-import { type NewDelivery, openStorage, type Storage } from "../src/storage/index.js";
+import { openStorage, type Storage } from "../src/storage/index.js";
 import { dropSchema, postgresForTests, schemaName } from "./postgres.js";
-import { example, testConfig, testEngines } from "./support.js";
+import { pendingDelivery as delivery, testConfig, testEngines } from "./support.js";
 
 const engines = await testEngines();
-const base = example("meetingbaas/examples/bot.status_change.json");
-
-function delivery(n: number, bot = n): NewDelivery {
-  const payload = {
-    ...base,
-    data: {
-      ...base.data,
-      bot_id: `00000000-0000-4000-8000-${String(bot).padStart(12, "0")}`,
-      status: {
-        code: "in_call_recording",
-        created_at: new Date(Date.UTC(2026, 10, 24, 15, 0, n)).toISOString(),
-      },
-    },
-  };
-  return {
-    deliveryKey: `meetingbaas:webhook:msg_storage_${n}`,
-    provider: "meetingbaas",
-    channel: "webhook",
-    event: "bot.status_change",
-    status: "pending",
-    subject: `meetingbaas:${payload.data.bot_id}`,
-    headers: {},
-    body: Buffer.from(JSON.stringify(payload)),
-  };
-}
-
 const project = (deliveries: Parameters<typeof prepareProjection>[0]) =>
   prepareProjection(deliveries, { cronofyApiKey: undefined });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -143,7 +143,8 @@ const migrations = [
      status TEXT,
      PRIMARY KEY (provider, event_id)
    );`,
-  // Claims with leases, the subject that orders a meeting's deliveries, and the operations view's counters.
+  // The subject that orders a meeting's deliveries, and the operations view's counters (claimed_by and lease_until are
+  // unused since claims moved into memory: SQLite serves one process).
   `ALTER TABLE deliveries ADD COLUMN subject TEXT;
    ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
    ALTER TABLE deliveries ADD COLUMN lease_until TEXT;
@@ -193,6 +194,11 @@ export class SqliteStorage implements Storage {
   private rejections = new Map<string, number>();
   private scheduled = false;
   private readonly listeners: (() => void)[] = [];
+  /**
+   * Claims under a lease, by delivery id. SQLite serves one process, so they live here rather than in an UPDATE of
+   * each claimed row (which rewrote the row, body included): a claim lost with the process was never applied.
+   */
+  private readonly leases = new Map<number, { worker: string; until: number }>();
   private readonly commitBatch: (batch: NewDelivery[], rejections: [string, number][]) => StoredDelivery[];
 
   constructor(readonly path: string) {
@@ -283,14 +289,21 @@ export class SqliteStorage implements Storage {
   }
 
   async claim(worker: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const now = new Date();
-    const rows = sql(
-      this.work,
-      `UPDATE deliveries SET claimed_by = ?, lease_until = ?
-        WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ?)
-                     ORDER BY id LIMIT ?)
-        RETURNING id, provider, channel, event, subject, body, received_at`,
-    ).all(worker, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit) as {
+    const now = Date.now();
+    const live = [...this.leases].filter(([, lease]) => lease.until >= now).map(([id]) => id);
+    const columns = "id, provider, channel, event, subject, body, received_at";
+    const rows = (
+      live.length === 0
+        ? sql(
+            this.work,
+            `SELECT ${columns} FROM deliveries WHERE status = 'pending' ORDER BY id LIMIT ?`,
+          ).all(limit)
+        : sql(
+            this.work,
+            `SELECT ${columns} FROM deliveries
+              WHERE status = 'pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
+          ).all(JSON.stringify(live), limit)
+    ) as {
       id: number;
       provider: ClaimedDelivery["provider"];
       channel: ClaimedDelivery["channel"];
@@ -299,40 +312,45 @@ export class SqliteStorage implements Storage {
       body: Buffer;
       received_at: string;
     }[];
-    return rows
-      .map((r) => ({
-        id: r.id,
-        provider: r.provider,
-        channel: r.channel,
-        event: r.event,
-        subject: r.subject,
-        body: r.body.toString("utf8"),
-        receivedAt: r.received_at,
-      }))
-      .sort((a, b) => a.id - b.id);
+    for (const r of rows) this.leases.set(r.id, { worker, until: now + leaseMs });
+    return rows.map((r) => ({
+      id: r.id,
+      provider: r.provider,
+      channel: r.channel,
+      event: r.event,
+      subject: r.subject,
+      body: r.body.toString("utf8"),
+      receivedAt: r.received_at,
+    }));
   }
 
   async applyBatch(worker: string, deliveries: ClaimedDelivery[], project: Projector): Promise<BatchOutcome> {
     const db = this.work;
-    return db.transaction((): BatchOutcome => {
-      // Only what this worker still holds (a lease that expired may have passed it on).
-      const held = new Set(
-        (
-          sql(
-            db,
-            "SELECT id FROM deliveries WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' AND claimed_by = ?",
-          ).all(JSON.stringify(deliveries.map((d) => d.id)), worker) as { id: number }[]
-        ).map((r) => r.id),
-      );
-      const waiting = firstWaiting(
-        deliveries.filter((d) => held.has(d.id)),
-        (subject, last) =>
-          (
-            sql(
-              db,
-              "SELECT id FROM deliveries WHERE status = 'pending' AND subject = ? AND id <= ? ORDER BY id",
-            ).all(subject, last) as { id: number }[]
-          ).map((r) => r.id),
+    // Only what this worker still holds (a lease that expired may have passed it on).
+    const held = new Set(deliveries.filter((d) => this.leases.get(d.id)?.worker === worker).map((d) => d.id));
+    const outcome = db.transaction((): BatchOutcome => {
+      const mine = deliveries.filter((d) => held.has(d.id));
+      // The pending deliveries of the batch's meetings up to its last id, in one statement (one per meeting cost more
+      // than the rest of the batch); each meeting's own last id is applied below.
+      const pending = new Map<string, number[]>();
+      const subjects = [...new Set(mine.map((d) => d.subject).filter((x) => x !== null))];
+      if (subjects.length > 0) {
+        const rows = sql(
+          db,
+          `SELECT subject, id FROM deliveries
+            WHERE status = 'pending' AND subject IN (SELECT value FROM json_each(?)) AND id <= ? ORDER BY id`,
+        ).all(JSON.stringify(subjects), Math.max(...mine.map((d) => d.id))) as {
+          subject: string;
+          id: number;
+        }[];
+        for (const r of rows) {
+          const ids = pending.get(r.subject);
+          if (ids) ids.push(r.id);
+          else pending.set(r.subject, [r.id]);
+        }
+      }
+      const waiting = firstWaiting(mine, (subject, last) =>
+        (pending.get(subject) ?? []).filter((id) => id <= last),
       );
       const ready: ClaimedDelivery[] = [];
       const deferred: number[] = [];
@@ -342,8 +360,6 @@ export class SqliteStorage implements Storage {
         if (first !== undefined && first < d.id) deferred.push(d.id);
         else ready.push(d);
       }
-      const release = sql(db, "UPDATE deliveries SET claimed_by = NULL, lease_until = NULL WHERE id = ?");
-      for (const id of deferred) release.run(id);
       if (ready.length === 0) return { applied: [], deferred: deferred.length };
       const projection = project(ready);
       const writes = projection.writes(this.loadState(projection.meetingKeys, projection.calendarKeys));
@@ -412,20 +428,24 @@ export class SqliteStorage implements Storage {
       for (const p of writes.processed) {
         sql(
           db,
-          "UPDATE deliveries SET status = 'processed', processed_at = ?, meeting_id = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?",
+          "UPDATE deliveries SET status = 'processed', processed_at = ?, meeting_id = ? WHERE id = ?",
         ).run(now, p.meetingKey ? idOf(p.meetingKey) : null, p.deliveryId);
       }
       for (const f of writes.failed) {
-        sql(
-          db,
-          "UPDATE deliveries SET status = 'failed', processed_at = ?, errors = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?",
-        ).run(now, JSON.stringify([{ pointer: "", message: f.error }]), f.deliveryId);
+        sql(db, "UPDATE deliveries SET status = 'failed', processed_at = ?, errors = ? WHERE id = ?").run(
+          now,
+          JSON.stringify([{ pointer: "", message: f.error }]),
+          f.deliveryId,
+        );
       }
       return {
         applied: ready.map((d) => ({ id: d.id, receivedAt: d.receivedAt })),
         deferred: deferred.length,
       };
     })();
+    // Committed: what was applied is no longer pending, what was deferred goes back to the queue.
+    for (const id of held) this.leases.delete(id);
+    return outcome;
   }
 
   private loadState(meetingKeys: string[], calendarKeys: string[]): ProjectionState {
@@ -641,11 +661,11 @@ export class SqliteStorage implements Storage {
       this.work,
       `SELECT count(*) AS deliveries, coalesce(sum(attempts), 0) AS attempts,
               coalesce(sum(status = 'pending'), 0) AS pending, coalesce(sum(status = 'processed'), 0) AS processed,
-              coalesce(sum(status = 'pending' AND lease_until >= ?), 0) AS claimed,
               (SELECT count(*) FROM timeline) AS timeline
          FROM deliveries`,
-    ).get(new Date().toISOString()) as Counts;
-    return row;
+    ).get() as Omit<Counts, "claimed">;
+    const now = Date.now();
+    return { ...row, claimed: [...this.leases.values()].filter((lease) => lease.until >= now).length };
   }
 
   async lag(since = new Date(0)): Promise<Lag> {
