@@ -1,7 +1,8 @@
 // PostgreSQL for the tests: TEST_DATABASE_URL (.ci/run sets it), each receiver in a schema of its own, dropped after.
-// The one place that decides to skip: without a server the PostgreSQL tests are skipped with one printed line, and
-// under CI=true they fail instead, so CI never passes by skipping them.
+// The one place that decides to skip, by the project's rule (test-support's requireOrSkip): without a server the
+// PostgreSQL tests are skipped with one printed line, and under CI they fail instead, so CI never passes by skipping.
 import { randomBytes } from "node:crypto";
+import { requireOrSkip } from "@meeting-webhooks/test-support";
 import pg from "pg";
 
 let checked: Promise<string | undefined> | undefined;
@@ -10,23 +11,27 @@ let checked: Promise<string | undefined> | undefined;
 export function postgresForTests(): Promise<string | undefined> {
   checked ??= (async () => {
     const url = process.env.TEST_DATABASE_URL;
-    let problem = "TEST_DATABASE_URL is not set";
+    let problem: string | undefined;
     if (url) {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
       try {
         await client.connect();
         await client.query("SELECT 1");
-        return url;
       } catch (error) {
-        problem = `PostgreSQL at TEST_DATABASE_URL does not answer (${(error as Error).message})`;
+        problem = (error as Error).message;
       } finally {
         await client.end().catch(() => {});
       }
     }
-    if (process.env.CI === "true")
-      throw new Error(`${problem}: CI runs the PostgreSQL tests, start the server`);
-    console.log(`skipping the PostgreSQL tests: ${problem}`);
-    return undefined;
+    const start =
+      "Start PostgreSQL and set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test (.ci/run does both).";
+    return requireOrSkip({
+      tests: "the receiver's PostgreSQL tests",
+      // The URL itself is not printed: it may hold a password.
+      needs: url ? "PostgreSQL answering at TEST_DATABASE_URL" : "TEST_DATABASE_URL",
+      found: url && problem === undefined ? url : undefined,
+      howToEnable: problem ? `Connecting said: ${problem}. ${start}` : start,
+    });
   })();
   return checked;
 }

@@ -205,7 +205,7 @@ describe.skipIf(!url)("PostgreSQL: replicas and workers as separate processes", 
     expect(counts?.attempts).toBeLessThanOrEqual(figures.requests);
   }, 180_000);
 
-  it("a status sequence sent in order to three replicas ends in the right final state under two workers", async () => {
+  it("a status sequence sent in order to three replicas is applied in order by two workers, also past a killed worker's claim", async () => {
     const schema = schemaName();
     schemas.push(schema);
     // Small batches, so one meeting's consecutive deliveries land in batches the two workers hold at once.
@@ -234,6 +234,13 @@ describe.skipIf(!url)("PostgreSQL: replicas and workers as separate processes", 
         }
       }),
     );
+    // A worker that claimed each meeting's first delivery and was then killed: its claims stay until their lease
+    // expires, while the live workers are free to take every later delivery. They must hold those back.
+    await query(
+      schema,
+      `UPDATE deliveries SET claimed_by = 'killed-worker', lease_until = clock_timestamp() + interval '1500 milliseconds'
+        WHERE id IN (SELECT min(id) FROM deliveries GROUP BY subject)`,
+    );
     // The workers start on the whole backlog together, so both hold deliveries of the same meetings.
     await Promise.all([0, 1].map((n) => start("worker", `worker-${n}`, env)));
     await waitFor("every delivery processed", async () => {
@@ -248,6 +255,27 @@ describe.skipIf(!url)("PostgreSQL: replicas and workers as separate processes", 
       "SELECT status, count(*)::int AS n FROM meetings GROUP BY status",
     );
     expect(statuses).toEqual([{ status: "processing", n: bots }]);
+    // The order of application, not only its end: each timeline row was written by the transaction that applied its
+    // delivery, and that transaction's id was assigned after it took the meeting's lock, so within a meeting the
+    // transaction ids must not go down as the delivery ids go up. Applying a meeting's later delivery before its
+    // earlier one shows here even when the last delivery happens to be applied last.
+    const inversions = await query<{
+      meeting_id: number;
+      delivery_id: number;
+      tx: number;
+      latest_earlier: number;
+    }>(
+      schema,
+      `SELECT meeting_id, delivery_id, tx, latest_earlier FROM (
+         SELECT meeting_id, delivery_id, xmin::text::bigint AS tx,
+                max(xmin::text::bigint) OVER (PARTITION BY meeting_id ORDER BY delivery_id
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest_earlier
+           FROM timeline) t
+        WHERE tx < latest_earlier`,
+    );
+    expect(inversions).toEqual([]);
+    const [timeline] = await query<{ n: number }>(schema, "SELECT count(*)::int AS n FROM timeline");
+    expect(timeline?.n).toBe(bots * sequence.length);
   }, 120_000);
 
   it("the database goes away mid-load: 503 with Retry-After while it is gone, nothing acknowledged lost, recovery without a restart", async () => {
