@@ -159,6 +159,10 @@ const migrations = [
      lag_p99_ms REAL,
      PRIMARY KEY (minute, process, outcome)
    );`,
+  // The waiting rule now reads the pending deliveries by (status, id), the batch's meetings filtered in the same
+  // statement: nothing uses this index any more, and keeping it wrote a page per meeting into the WAL at each commit
+  // (bots' subjects are scattered), about 7 % of the receiver's throughput under load.
+  "DROP INDEX deliveries_subject;",
 ];
 
 function open(path: string, synchronous: "FULL" | "NORMAL"): Db {
