@@ -1,5 +1,5 @@
 -- Cheaper per delivery on the hot paths, measured with the receiver's benchmark:
--- * The ingest replica now sends the wake-up itself, after its commit and at most once per few milliseconds
+-- * The ingest replica now sends the wake-up itself, after its commit and at most once per 25 ms
 --   (storage/postgres.ts, `wakeWorkers`). The statement trigger sent one per inserting transaction, and a transaction
 --   that notifies holds PostgreSQL's notify-queue lock from its commit until its WAL is flushed, so concurrent group
 --   commits queued behind one another instead of sharing an fsync.

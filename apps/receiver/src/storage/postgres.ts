@@ -108,8 +108,11 @@ interface Pending {
 
 /** Group commits in flight at once: one waits for its fsync while the next fills (more only made batches smaller). */
 const maxInflightCommits = 2;
-/** Ingest wakes the workers of other processes at most this often under load (a NOTIFY is a transaction). */
-const wakeIntervalMs = 5;
+/**
+ * Ingest wakes the workers of other processes at most this often under load: a NOTIFY is a transaction that wakes
+ * every listener, and a busy worker gathers for PROCESSING_GATHER_MS (100 ms by default) between passes anyway.
+ */
+const wakeIntervalMs = 25;
 
 export class PostgresStorage implements Storage {
   readonly engine = "postgres" as const;
