@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { bundleDocument, specsDir } from "@meeting-webhooks/specs";
 import autocannon from "autocannon";
 import pg from "pg";
-import { SqliteStorage } from "../dist/storage/sqlite.js";
+import { SqliteStorage } from "../src/storage/sqlite.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -124,6 +124,82 @@ interface Result {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** Share of the machine's CPU time left idle during the load: what was not the limit. */
+  idlePercent: number;
+}
+
+/** Idle and total CPU time of every core since boot (ms). */
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
+}
+
+/**
+ * Where PostgreSQL ingest waits while loaded: the ingest INSERTs' wait events sampled every 20 ms (a flush of the
+ * WAL, or on CPU), and the WAL written per delivery stored meanwhile.
+ */
+interface PostgresDiagnosis {
+  ingestSamples: number;
+  waitingForWalFlushPercent: number;
+  onCpuPercent: number;
+  walBytesPerDelivery: number;
+}
+
+async function diagnosePostgres<T>(
+  url: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; diagnosis: PostgresDiagnosis }> {
+  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    const position = async () =>
+      (
+        await client.query<{ lsn: string; n: number }>(
+          "SELECT pg_current_wal_lsn()::text AS lsn, (SELECT count(*)::int FROM deliveries) AS n",
+        )
+      ).rows[0] as { lsn: string; n: number };
+    const before = await position();
+    const waits = new Map<string, number>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await client.query<{ wait: string }>(
+          `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait FROM pg_stat_activity
+            WHERE state = 'active' AND query LIKE 'INSERT INTO deliveries%'`,
+        );
+        for (const { wait } of rows) waits.set(wait, (waits.get(wait) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const result = await work();
+    sampling = false;
+    await sampler;
+    await new Promise((r) => setTimeout(r, 1000)); // the last commits and the processing they woke
+    const after = await position();
+    const { rows } = await client.query<{ bytes: string }>(
+      "SELECT ($2::pg_lsn - $1::pg_lsn)::text AS bytes",
+      [before.lsn, after.lsn],
+    );
+    const samples = [...waits.values()].reduce((a, b) => a + b, 0);
+    const share = (keys: string[]) =>
+      samples === 0 ? 0 : Math.round((100 * keys.reduce((sum, k) => sum + (waits.get(k) ?? 0), 0)) / samples);
+    return {
+      result,
+      diagnosis: {
+        ingestSamples: samples,
+        waitingForWalFlushPercent: share(["IO:WALSync", "IO:WALWrite", "LWLock:WALWrite"]),
+        onCpuPercent: share(["CPU"]),
+        walBytesPerDelivery: Math.round(Number(rows[0]?.bytes) / Math.max(1, after.n - before.n)),
+      },
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 function cannon(port: number, conns: number, seconds: number, overallRate?: number) {
@@ -137,7 +213,7 @@ function cannon(port: number, conns: number, seconds: number, overallRate?: numb
         method: "POST",
         path: "/webhooks/meetingbaas",
         body,
-        setupRequest: (request: Record<string, unknown>) => ({ ...request, ...signedRequest() }),
+        setupRequest: (request) => ({ ...request, ...signedRequest() }),
       },
     ],
   });
@@ -146,10 +222,13 @@ function cannon(port: number, conns: number, seconds: number, overallRate?: numb
 /** Loads the ports together (connections split between them) and sums what they served. */
 async function load(target: string, ports: number[]): Promise<Result> {
   process.stderr.write(`loading ${target} for ${duration} s with ${connections} connections…\n`);
+  const before = cpuTimes();
   const results = await Promise.all(
     ports.map((port) => cannon(port, Math.ceil(connections / ports.length), duration)),
   );
+  const after = cpuTimes();
   return {
+    idlePercent: Math.round((100 * (after.idle - before.idle)) / Math.max(1, after.total - before.total)),
     target,
     requestsPerSecond: Math.round(results.reduce((sum, r) => sum + r.requests.average, 0)),
     p50Ms: Math.max(...results.map((r) => r.latency.p50)),
@@ -251,6 +330,7 @@ try {
   let c: Result | undefined;
   let d: Result | undefined;
   const lags: LagResult[] = [];
+  const diagnoses: (PostgresDiagnosis & { target: string })[] = [];
   const sqliteStorage = new SqliteStorage(sqlitePath);
   lags.push(
     await steady("SQLite", 4102, Math.round(b.requestsPerSecond / 2), (since) => sqliteStorage.lag(since)),
@@ -271,7 +351,11 @@ try {
       RECEIVER_NAME: "replica-1",
     });
     await waitForPort(4103, one, "PostgreSQL receiver");
-    c = await load("(c) PostgreSQL receiver, 1 replica", [4103]);
+    const oneReplica = await diagnosePostgres(databaseUrl, () =>
+      load("(c) PostgreSQL receiver, 1 replica", [4103]),
+    );
+    c = oneReplica.result;
+    diagnoses.push({ target: c.target, ...oneReplica.diagnosis });
     results.push(c);
     await drained(4103);
     const two = start("postgres-2", process.execPath, [main], {
@@ -280,7 +364,11 @@ try {
       RECEIVER_NAME: "replica-2",
     });
     await waitForPort(4104, two, "second PostgreSQL replica");
-    d = await load("(d) PostgreSQL receiver, 2 replicas (load split)", [4103, 4104]);
+    const twoReplicas = await diagnosePostgres(databaseUrl, () =>
+      load("(d) PostgreSQL receiver, 2 replicas (load split)", [4103, 4104]),
+    );
+    d = twoReplicas.result;
+    diagnoses.push({ target: d.target, ...twoReplicas.diagnosis });
     results.push(d);
     await drained(4103);
     await stop(two);
@@ -317,12 +405,21 @@ try {
     sqliteVsPrism: b.requestsPerSecond / Math.max(1, e.requestsPerSecond),
   };
   console.log(
-    "| target | req/s | × bare | p50 ms | p99 ms | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|",
+    "| target | req/s | × bare | p50 ms | p99 ms | non-2xx | errors | CPU idle % |\n|---|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const r of results) {
     console.log(
-      `| ${r.target} | ${r.requestsPerSecond} | ${(r.requestsPerSecond / a.requestsPerSecond).toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`,
+      `| ${r.target} | ${r.requestsPerSecond} | ${(r.requestsPerSecond / a.requestsPerSecond).toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} | ${r.idlePercent} |`,
     );
+  }
+  if (diagnoses.length > 0) {
+    console.log(
+      "\n| PostgreSQL target | ingest INSERTs sampled | waiting for the WAL flush % | on CPU % | WAL bytes per delivery |\n|---|---:|---:|---:|---:|",
+    );
+    for (const g of diagnoses)
+      console.log(
+        `| ${g.target} | ${g.ingestSamples} | ${g.waitingForWalFlushPercent} | ${g.onCpuPercent} | ${g.walBytesPerDelivery} |`,
+      );
   }
   console.log(
     "\n| engine | steady rate req/s | served req/s | p99 ms | queued when the load stopped | lag p50 ms | lag p99 ms | lag max ms |\n|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -342,7 +439,7 @@ try {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), duration, lagDuration, connections, results, ratios, lags }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg(), duration, lagDuration, connections, results, ratios, lags, diagnoses }, null, 2)}\n`,
   );
   console.log("results: bench/results/throughput.json");
 } finally {
