@@ -157,12 +157,14 @@ async function diagnosePostgres<T>(
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
   try {
-    const position = async () =>
+    const position = async (since = "0/0") =>
       (
-        await client.query<{ lsn: string; n: number }>(
-          "SELECT pg_current_wal_lsn()::text AS lsn, (SELECT count(*)::int FROM deliveries) AS n",
+        await client.query<{ lsn: string; bytes: string; n: number }>(
+          `SELECT pg_current_wal_lsn()::text AS lsn, pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text AS bytes,
+                  (SELECT count(*)::int FROM deliveries) AS n`,
+          [since],
         )
-      ).rows[0] as { lsn: string; n: number };
+      ).rows[0] as { lsn: string; bytes: string; n: number };
     const before = await position();
     const waits = new Map<string, number>();
     let sampling = true;
@@ -180,11 +182,7 @@ async function diagnosePostgres<T>(
     sampling = false;
     await sampler;
     await new Promise((r) => setTimeout(r, 1000)); // the last commits and the processing they woke
-    const after = await position();
-    const { rows } = await client.query<{ bytes: string }>(
-      "SELECT ($2::pg_lsn - $1::pg_lsn)::text AS bytes",
-      [before.lsn, after.lsn],
-    );
+    const after = await position(before.lsn);
     const samples = [...waits.values()].reduce((a, b) => a + b, 0);
     const share = (keys: string[]) =>
       samples === 0 ? 0 : Math.round((100 * keys.reduce((sum, k) => sum + (waits.get(k) ?? 0), 0)) / samples);
@@ -194,12 +192,21 @@ async function diagnosePostgres<T>(
         ingestSamples: samples,
         waitingForWalFlushPercent: share(["IO:WALSync", "IO:WALWrite", "LWLock:WALWrite"]),
         onCpuPercent: share(["CPU"]),
-        walBytesPerDelivery: Math.round(Number(rows[0]?.bytes) / Math.max(1, after.n - before.n)),
+        walBytesPerDelivery: Math.round(Number(after.bytes) / Math.max(1, after.n - before.n)),
       },
     };
   } finally {
     await client.end();
   }
+}
+
+const diagnoses: (PostgresDiagnosis & { target: string })[] = [];
+
+/** `load` on PostgreSQL replicas, noting where their ingest waited meanwhile (printed after the main table). */
+async function loadPostgres(url: string, target: string, ports: number[]): Promise<Result> {
+  const { result, diagnosis } = await diagnosePostgres(url, () => load(target, ports));
+  diagnoses.push({ target, ...diagnosis });
+  return result;
 }
 
 function cannon(port: number, conns: number, seconds: number, overallRate?: number) {
@@ -330,7 +337,6 @@ try {
   let c: Result | undefined;
   let d: Result | undefined;
   const lags: LagResult[] = [];
-  const diagnoses: (PostgresDiagnosis & { target: string })[] = [];
   const sqliteStorage = new SqliteStorage(sqlitePath);
   lags.push(
     await steady("SQLite", 4102, Math.round(b.requestsPerSecond / 2), (since) => sqliteStorage.lag(since)),
@@ -351,11 +357,7 @@ try {
       RECEIVER_NAME: "replica-1",
     });
     await waitForPort(4103, one, "PostgreSQL receiver");
-    const oneReplica = await diagnosePostgres(databaseUrl, () =>
-      load("(c) PostgreSQL receiver, 1 replica", [4103]),
-    );
-    c = oneReplica.result;
-    diagnoses.push({ target: c.target, ...oneReplica.diagnosis });
+    c = await loadPostgres(databaseUrl, "(c) PostgreSQL receiver, 1 replica", [4103]);
     results.push(c);
     await drained(4103);
     const two = start("postgres-2", process.execPath, [main], {
@@ -364,11 +366,7 @@ try {
       RECEIVER_NAME: "replica-2",
     });
     await waitForPort(4104, two, "second PostgreSQL replica");
-    const twoReplicas = await diagnosePostgres(databaseUrl, () =>
-      load("(d) PostgreSQL receiver, 2 replicas (load split)", [4103, 4104]),
-    );
-    d = twoReplicas.result;
-    diagnoses.push({ target: d.target, ...twoReplicas.diagnosis });
+    d = await loadPostgres(databaseUrl, "(d) PostgreSQL receiver, 2 replicas (load split)", [4103, 4104]);
     results.push(d);
     await drained(4103);
     await stop(two);
