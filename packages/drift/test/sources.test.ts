@@ -66,9 +66,9 @@ async function postgresUrl(): Promise<string | undefined> {
   }
   return requireOrSkip({
     tests: "the receiver's PostgreSQL store as a drift source (packages/drift/test/sources.test.ts)",
-    needs: "a PostgreSQL server at TEST_DATABASE_URL",
+    needs: "PostgreSQL answering at TEST_DATABASE_URL",
     found,
-    howToEnable: "start PostgreSQL and set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+    howToEnable: "Start PostgreSQL and set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
   });
 }
 const postgres = await postgresUrl();
