@@ -56,6 +56,14 @@ class ChangeList {
     this.changes.push({ event, in: location, path, kind, severity: severityOf(kind), message });
   }
 
+  /** Records a change found on one list into this one, its message prefixed (`PUT: `) when given. */
+  addFrom(change: ContractChange, prefix: string): void {
+    const key = `${change.event}\n${change.in}\n${change.path}\n${change.kind}\n${prefix}${change.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.changes.push({ ...change, message: `${prefix}${change.message}` });
+  }
+
   addSchemaChanges(event: string, location: ChangeLocation, changes: SchemaChange[], prefix = ""): void {
     for (const change of changes)
       this.add(event, location, change.path, change.kind, `${prefix}${change.what}`);
@@ -107,12 +115,27 @@ function compareWebhook(list: ChangeList, event: string, o: Json, n: Json, oldDo
     list.add(event, "event", "", "method-removed", `no longer sent with ${method.toUpperCase()}`);
   for (const method of newMethods.filter((m) => !oldMethods.includes(m)))
     list.add(event, "event", "", "method-added", `now also sent with ${method.toUpperCase()}`);
-  for (const method of oldMethods.filter((m) => newMethods.includes(m))) {
-    const label = oldMethods.length > 1 || newMethods.length > 1 ? `${method.toUpperCase()}: ` : "";
-    compareOperation(list, event, label, {
+  // Each method kept is compared on its own; a change found on every one of them (a payload field, a header the
+  // operations share) is reported once, and one found on some methods only says which (`PUT: …`).
+  const kept = oldMethods.filter((m) => newMethods.includes(m));
+  const perMethod = kept.map((method) => {
+    const found = new ChangeList();
+    compareOperation(found, event, "", {
       before: { operation: asObject(o[method]), pathItem: o, document: oldDoc },
       after: { operation: asObject(n[method]), pathItem: n, document: newDoc },
     });
+    return { method, changes: found.changes };
+  });
+  const keyOf = (change: ContractChange) => `${change.in}\n${change.path}\n${change.kind}\n${change.message}`;
+  const onEvery = new Set(
+    (perMethod[0]?.changes ?? [])
+      .map(keyOf)
+      .filter((key) => perMethod.every(({ changes }) => changes.some((change) => keyOf(change) === key))),
+  );
+  for (const { method, changes } of perMethod) {
+    for (const change of changes) {
+      list.addFrom(change, onEvery.has(keyOf(change)) ? "" : `${method.toUpperCase()}: `);
+    }
   }
 }
 

@@ -461,3 +461,42 @@ describe("reading contracts", () => {
     ).rejects.toMatchObject({ code: "ref_not_found", pointer: expect.stringContaining("/schema") });
   });
 });
+
+describe("a webhook sent with several methods (Meeting BaaS callbacks: POST and PUT)", () => {
+  it("a method dropped is breaking, a method added too", async () => {
+    const dropped = await diffEdited("meetingbaas", (root) =>
+      editYaml(root, "meetingbaas/openapi.yaml", (document) => {
+        delete document.webhooks["callback/bot.failed"].put;
+      }),
+    );
+    expect(kinds(dropped)).toEqual([
+      change("callback/bot.failed", "", "method-removed", "breaking", "event"),
+    ]);
+    const added = await diffEdited(
+      "meetingbaas",
+      () => {},
+      (root) =>
+        editYaml(root, "meetingbaas/openapi.yaml", (document) => {
+          delete document.webhooks["callback/bot.failed"].put;
+        }),
+    );
+    expect(kinds(added)).toEqual([change("callback/bot.failed", "", "method-added", "breaking", "event")]);
+    expect(added.changes[0]?.message).toMatch(/now also sent with PUT/);
+  });
+
+  it("a change every method shares is reported once, one of a single method names it", async () => {
+    const diff = await diffEdited("meetingbaas", (root) =>
+      editYaml(root, "meetingbaas/openapi.yaml", (document) => {
+        document.webhooks["callback/bot.failed"].put.summary = "Bot failed (callback sent with PUT)";
+        document.components.parameters.XMbSecret.required = true;
+      }),
+    );
+    expect(kinds(diff)).toEqual([
+      change("callback/bot.completed", "/x-mb-secret", "header-required", "safe", "header"),
+      change("callback/bot.failed", "", "docs-changed", "safe", "event"),
+      change("callback/bot.failed", "/x-mb-secret", "header-required", "safe", "header"),
+    ]);
+    expect(diff.changes.find((c) => c.kind === "docs-changed")?.message).toMatch(/^PUT: summary changed/);
+    expect(diff.changes.find((c) => c.kind === "header-required")?.message).not.toMatch(/^(POST|PUT): /);
+  });
+});
