@@ -24,7 +24,14 @@ export interface WebhookSpec {
   channel: Channel;
   /** The provider's own event name: `meeting_agent_complete`, `bot.completed`. */
   event: string;
+  /** The first HTTP method the contract declares for the webhook (`POST`); `methods` lists them all. */
   method: string;
+  /**
+   * Every HTTP method the provider may deliver the webhook with, in document order: `["POST", "PUT"]` for Meeting
+   * BaaS callbacks, whose `callback_config.method` may be `PUT`. All of them carry the same payload and headers.
+   */
+  methods: string[];
+  /** The operationId of the first method's operation. */
   operationId: string;
   summary: string;
   description: string;
@@ -107,47 +114,59 @@ export function loadWebhooks(provider: Provider): WebhookSpec[] {
   const webhooks = (doc.webhooks ?? {}) as Record<string, Json>;
   const result: WebhookSpec[] = [];
   for (const [key, pathItem] of Object.entries(webhooks)) {
-    for (const [method, rawOperation] of Object.entries(pathItem)) {
-      if (!["post", "put"].includes(method)) continue;
-      const operation = rawOperation as Json;
-      const requestBody = resolveLocal(doc, operation.requestBody);
+    const methods = Object.keys(pathItem).filter((method) => ["post", "put"].includes(method));
+    const [method] = methods;
+    if (method === undefined) continue;
+    const payloadFileOf = (name: string): string => {
+      const requestBody = resolveLocal(doc, (pathItem[name] as Json).requestBody);
       const content = (requestBody.content as Record<string, Json>)["application/json"];
       if (!content) throw new Error(`${provider} ${key}: request body has no application/json content`);
-      const schemaFile = fileRef(doc, content.schema, base);
-      const schema = readJson(schemaFile) as Json;
-      const examples = Object.values((content.examples ?? {}) as Record<string, Json>).map((example) => {
-        const resolved = resolveLocal(doc, example);
-        if (typeof resolved.externalValue !== "string") {
-          throw new Error(`${provider} ${key}: examples must use externalValue (specs/README.md)`);
-        }
-        return resolve(base, resolved.externalValue);
-      });
-      const headers = ((operation.parameters ?? []) as unknown[])
-        .map((p) => resolveLocal(doc, p))
-        .filter((p) => p.in === "header")
-        .map((p) => ({
-          name: String(p.name),
-          required: p.required === true,
-          description: String(p.description ?? ""),
-          schema: (p.schema ?? {}) as Json,
-        }));
-      const slash = key.indexOf("/");
-      result.push({
-        provider,
-        key,
-        channel: slash === -1 ? "callback" : (key.slice(0, slash) as Channel),
-        event: slash === -1 ? key : key.slice(slash + 1),
-        method: method.toUpperCase(),
-        operationId: String(operation.operationId),
-        summary: String(operation.summary ?? ""),
-        description: String(operation.description ?? ""),
-        schemaFile,
-        schemaPath: relative(specsDir, schemaFile),
-        schemaTitle: String(schema.title ?? ""),
-        headers,
-        examples,
-      });
+      return fileRef(doc, content.schema, base);
+    };
+    // One webhook, several methods: the same delivery whichever method the provider was configured with.
+    const schemaFile = payloadFileOf(method);
+    for (const other of methods.slice(1)) {
+      if (payloadFileOf(other) !== schemaFile) {
+        throw new Error(`${provider} ${key}: ${other} and ${method} must deliver the same payload schema`);
+      }
     }
+    const operation = pathItem[method] as Json;
+    const requestBody = resolveLocal(doc, operation.requestBody);
+    const content = (requestBody.content as Record<string, Json>)["application/json"] as Json;
+    const schema = readJson(schemaFile) as Json;
+    const examples = Object.values((content.examples ?? {}) as Record<string, Json>).map((example) => {
+      const resolved = resolveLocal(doc, example);
+      if (typeof resolved.externalValue !== "string") {
+        throw new Error(`${provider} ${key}: examples must use externalValue (specs/README.md)`);
+      }
+      return resolve(base, resolved.externalValue);
+    });
+    const headers = ((operation.parameters ?? []) as unknown[])
+      .map((p) => resolveLocal(doc, p))
+      .filter((p) => p.in === "header")
+      .map((p) => ({
+        name: String(p.name),
+        required: p.required === true,
+        description: String(p.description ?? ""),
+        schema: (p.schema ?? {}) as Json,
+      }));
+    const slash = key.indexOf("/");
+    result.push({
+      provider,
+      key,
+      channel: slash === -1 ? "callback" : (key.slice(0, slash) as Channel),
+      event: slash === -1 ? key : key.slice(slash + 1),
+      method: method.toUpperCase(),
+      methods: methods.map((m) => m.toUpperCase()),
+      operationId: String(operation.operationId),
+      summary: String(operation.summary ?? ""),
+      description: String(operation.description ?? ""),
+      schemaFile,
+      schemaPath: relative(specsDir, schemaFile),
+      schemaTitle: String(schema.title ?? ""),
+      headers,
+      examples,
+    });
   }
   return result;
 }

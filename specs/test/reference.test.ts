@@ -126,6 +126,8 @@ function officialNamesFor(title: string): string[] {
  * merge the Zoom and Meet/Teams diarization variants into one object with optional `user_id`.
  */
 const intended: Record<string, string> = {
+  "BotCompleted/data/chat_messages: extra (official lacks it)":
+    'The provider\'s webhooks and artifacts pages show `chat_messages` in every `bot.completed` example and document its artifact; `openapi-v2.json` does not list it yet (specs/README.md, "Where the sources disagree").',
   "RetryCallbackRequest/method: optional (official required)":
     "`method` has a default (`POST`) in the same schema, so a body without it is accepted; only `url` is required.",
   "RetryCallbackRequest/secret: optional (official required)":

@@ -121,7 +121,7 @@ function eventArticle(event: CatalogEvent): string {
 <h3><a href="#${escapeHtml(event.id)}"><code>${escapeHtml(event.event)}</code></a></h3>
 <span class="badge provider">${escapeHtml(event.providerTitle)}</span>
 <span class="badge channel-${escapeHtml(event.channel)}">${escapeHtml(channelLabels[event.channel])}</span>
-<span class="badge">${escapeHtml(event.method)}</span>
+${event.methods.map((method) => `<span class="badge">${escapeHtml(method)}</span>`).join("\n")}
 </header>
 <p class="summary">${renderInline(event.summary)}</p>
 <h4>When it fires</h4>

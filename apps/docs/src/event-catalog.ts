@@ -40,7 +40,8 @@ export interface CatalogEvent {
   key: string;
   event: string;
   channel: Channel;
-  method: string;
+  /** Every HTTP method the provider may deliver it with (`POST`, and `PUT` for Meeting BaaS callbacks). */
+  methods: string[];
   operationId: string;
   summary: string;
   /** When it fires, in CommonMark as written in the spec. */
@@ -174,7 +175,7 @@ function catalogEvent(
     key: webhook.key,
     event: webhook.event,
     channel: webhook.channel,
-    method: webhook.method,
+    methods: webhook.methods,
     operationId: webhook.operationId,
     summary: webhook.summary,
     description: webhook.description.trim(),

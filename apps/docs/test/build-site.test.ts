@@ -39,6 +39,25 @@ describe("buildSite", () => {
     }
   });
 
+  it("shows Meeting BaaS's documented retry schedules, error codes and chat messages", () => {
+    const openapi = readFileSync(join(outDir, "meetingbaas", "openapi.html"), "utf8");
+    const asyncapi = readFileSync(join(outDir, "meetingbaas", "asyncapi.html"), "utf8");
+    for (const html of [openapi, asyncapi]) {
+      expect(html).toContain("5 min, 15 min, 30 min");
+      expect(html).toContain("at least 60 s");
+      expect(html).toContain("disabled");
+    }
+    expect(openapi).toContain("WAITING_FOR_AUTHORIZED_USER_TIMEOUT");
+    expect(openapi).toContain("HOST_CLIENT_CANNOT_GRANT_PERMISSION");
+    expect(openapi).toContain("chat_messages");
+    expect(openapi).toContain("ChatMessages");
+    const catalog = readFileSync(join(outDir, "index.html"), "utf8");
+    const callback = catalog.slice(catalog.indexOf('data-key="callback/bot.completed"'));
+    expect(callback.slice(0, callback.indexOf("</header>"))).toMatch(
+      />POST<\/span>\s*<span class="badge">PUT</,
+    );
+  });
+
   it("refers to no script, stylesheet or image outside the site", () => {
     for (const page of site.pages) {
       const html = readFileSync(join(outDir, page.path), "utf8");

@@ -82,7 +82,7 @@ export async function renderDashboard(storage: Storage, docs: boolean): Promise<
       (
         m,
       ) => `<tr><td><a href="/meetings/${m.id}">${escapeHtml(m.title ?? m.externalId)}</a></td><td>${escapeHtml(m.provider)}</td>
-<td>${badge(m.status)}${m.needsRetryCallback ? ' <span class="muted">needs retry-callback</span>' : ""}</td>
+<td>${badge(m.status)}${m.needsRetryCallback ? ' <span class="muted">needs fresh URLs</span>' : ""}</td>
 <td>${duration(m.durationSeconds)}</td><td class="muted">${escapeHtml(m.updatedAt)}</td></tr>`,
     )
     .join("");
@@ -150,7 +150,7 @@ export async function renderMeetingPage(storage: Storage, id: number): Promise<s
 <p>${badge(m.status)} ${escapeHtml(m.provider)} · <code>${escapeHtml(m.externalId)}</code> · ${duration(m.durationSeconds)}
 ${m.platform ? ` · ${escapeHtml(m.platform)}` : ""}${m.start ? ` · ${escapeHtml(m.start)}` : ""}</p>
 ${m.failureReason ? `<p>Failure: ${escapeHtml(m.failureReason)}</p>` : ""}
-${m.needsRetryCallback ? "<p>An artifact URL expired: call Meeting BaaS <code>POST /v2/bots/{bot_id}/retry-callback</code> for fresh URLs.</p>" : ""}
+${m.needsRetryCallback ? "<p>An artifact URL expired: fresh URLs come from Meeting BaaS <code>GET /v2/bots/{bot_id}</code>; <code>POST /v2/bots/{bot_id}/retry-callback</code> also sends the callback again with new URLs.</p>" : ""}
 <h2>Timeline</h2><table><tbody>${timeline}</tbody></table>
 <h2>Participants</h2><p>${(m.participants as any[]).map((p) => escapeHtml(p.name) + (p.speaker ? " (spoke)" : "")).join(", ") || '<span class="muted">none known</span>'}</p>
 <h2>Artifacts</h2><ul>${artifacts || '<li class="muted">none</li>'}</ul>

@@ -1,6 +1,7 @@
 // Downloads of the artifacts the projection queued: fetch (Cronofy through the API with the key, Meeting BaaS
 // through the signed URL), check the JSON against the artifact contract, and record the outcome: the transcript,
-// an expired URL (the meeting needs a retry-callback), a broken artifact, or a retry with backoff.
+// an expired URL (the meeting needs fresh URLs: GET /v2/bots/{bot_id} or a retry-callback), a broken artifact, or
+// a retry with backoff.
 import type { Config } from "./config.js";
 import { neutralTranscript } from "./providers/index.js";
 import type { DownloadJob, DownloadOutcome, Storage } from "./storage/types.js";
@@ -48,7 +49,7 @@ export class Downloader {
       const message = (error as Error).message;
       if (error instanceof ExpiredUrl) {
         this.log(
-          `meeting ${job.meetingId}: ${job.kind} URL expired; ask Meeting BaaS for fresh URLs with retry-callback`,
+          `meeting ${job.meetingId}: ${job.kind} URL expired; fresh URLs come from Meeting BaaS GET /v2/bots/{bot_id} (or a retry-callback)`,
         );
         return { kind: "expired", error: message };
       }

@@ -85,6 +85,18 @@ describe.each(engines)("on %s", (engine) => {
       expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
         state: "downloaded",
       });
+      // Every artifact URL of the delivery is listed, the meeting chat included.
+      expect(detail.artifacts.map((a: { kind: string }) => a.kind).sort()).toEqual([
+        "audio",
+        "chat_messages",
+        "diarization",
+        "raw_transcription",
+        "transcript",
+        "video",
+      ]);
+      expect(detail.artifacts.find((a: { kind: string }) => a.kind === "chat_messages").url).toBe(
+        completed.data.chat_messages,
+      );
       expect(detail.transcript.length).toBe(transcription.result.utterances.length);
       expect(detail.transcript[0]).toEqual({
         speaker: transcription.result.utterances[0].speaker,

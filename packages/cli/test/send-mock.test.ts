@@ -27,6 +27,8 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 interface Received {
+  /** performance.now() when the request arrived. */
+  at: number;
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -38,6 +40,8 @@ let server: Server;
 let base: string;
 let received: Received[] = [];
 let answer = 204;
+/** Answers for the next requests, in order, before falling back to `answer`. */
+let answers: number[] = [];
 const secrets = { cronofy: "cli-test-cronofy-secret", callback: "cli-test-callback-secret" };
 
 beforeAll(async () => {
@@ -55,12 +59,13 @@ beforeAll(async () => {
             webhookSecrets: devSecrets.meetingBaasWebhook,
           });
       received.push({
+        at: performance.now(),
         method: request.method ?? "",
         path: request.url ?? "",
         headers: request.headers,
         result,
       });
-      response.writeHead(result.ok ? answer : 401).end();
+      response.writeHead(result.ok ? (answers.shift() ?? answer) : 401).end();
     });
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
@@ -69,6 +74,7 @@ beforeAll(async () => {
 afterEach(() => {
   received = [];
   answer = 204;
+  answers = [];
 });
 afterAll(() => server.close());
 
@@ -197,6 +203,54 @@ describe("send", () => {
     expect(outcome.stderr).toMatch(/1 of 1 deliveries were not answered 2xx/);
   });
 
+  it("replays the documented webhook retries with --retry, 60 s after a 429, scaled by --retry-scale", async () => {
+    answers = [429, 503];
+    const outcome = await cli([
+      "send",
+      "--provider",
+      "meetingbaas",
+      "--event",
+      "bot.failed",
+      "--retry",
+      "--retry-scale",
+      "0.001",
+      "--to",
+      `${base}/webhooks/meetingbaas`,
+    ]);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toMatch(/bot\.failed 204 \d+ ms after 3 attempts/);
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.headers["svix-id"])).size).toBe(1);
+    expect(received.every((r) => r.result.ok)).toBe(true);
+    // 60 s after the 429 (the overload rule), then 10 s ±20 % on the schedule, each × 0.001.
+    const [first, second, third] = received.map((r) => r.at) as [number, number, number];
+    expect(second - first).toBeGreaterThanOrEqual(55);
+    expect(third - second).toBeGreaterThanOrEqual(7);
+  });
+
+  it("never retries a callback answered 4xx, even with --retry", async () => {
+    answers = [409];
+    const outcome = await cli(
+      [
+        "send",
+        "--provider",
+        "meetingbaas",
+        "--event",
+        "bot.completed",
+        "--channel",
+        "callback",
+        "--retry",
+        "--retry-scale",
+        "0.001",
+        "--to",
+        `${base}/webhooks/meetingbaas/callback`,
+      ],
+      { MEETING_WEBHOOKS_SECRETS: secrets.callback },
+    );
+    expect(outcome.code).toBe(1);
+    expect(received).toHaveLength(1);
+  });
+
   it("exits 2 on usage errors, naming what is wrong", async () => {
     const cases: [string[], RegExp][] = [
       [
@@ -216,6 +270,24 @@ describe("send", () => {
       [
         ["--provider", "cronofy", "--event", "meeting_agent_complete", "--to", base, "--duplicates", "1.5"],
         /--duplicates/,
+      ],
+      [
+        ["--provider", "cronofy", "--event", "meeting_agent_complete", "--to", base, "--retry-scale", "0.5"],
+        /add --retry/,
+      ],
+      [
+        [
+          "--provider",
+          "meetingbaas",
+          "--event",
+          "bot.failed",
+          "--to",
+          base,
+          "--retry",
+          "--retry-scale",
+          "fast",
+        ],
+        /--retry-scale must be a number/,
       ],
     ];
     for (const [args, message] of cases) {

@@ -1,7 +1,8 @@
 // Generates what the mocks read from the contracts, so a test double cannot drift from them:
-// - src/contract.gen.ts: the webhook catalog (which events exist, per provider and channel) and the route table of
-//   the provider HTTP surfaces in `specs/<provider>/api.yaml` (method, servers, a URL pattern for MSW, response
-//   content types and schemas).
+// - src/contract.gen.ts: the webhook catalog (which events exist, per provider and channel, and the HTTP methods
+//   they come with), the providers' delivery policies (`components.x-delivery-policies` of each `openapi.yaml`: how
+//   they retry), and the route table of the provider HTTP surfaces in `specs/<provider>/api.yaml` (method, servers,
+//   a URL pattern for MSW, response content types and schemas).
 // - prism/<provider>.gen.yaml: self-contained copies of `api.yaml` for Prism, which cannot follow our file layout.
 // - prism/receiver.gen.yaml: the receiver contract. Prism ignores `webhooks`, so each webhook becomes an ordinary
 //   operation `POST /webhooks/<provider>/<channel>/<event>` with the same headers and body schema.
@@ -110,6 +111,7 @@ export function generateContractSource(): string {
       provider,
       channel: webhook.channel,
       event: webhook.event,
+      methods: webhook.methods,
       operationId: webhook.operationId,
       schemaPath: webhook.schemaPath,
       receiverPath: receiverPath(provider, webhook.channel, webhook.event),
@@ -118,16 +120,40 @@ export function generateContractSource(): string {
   const routes = Object.fromEntries(
     providers.flatMap((provider) => apiRoutes(provider).map((route) => [route.operationId, route])),
   );
+  const policies = Object.fromEntries(providers.map((provider) => [provider, deliveryPolicies(provider)]));
   return [
     generatedHeader(command, ["specs/*/openapi.yaml", "specs/*/api.yaml"]).trimEnd(),
     "",
     "/** Every webhook the contracts declare: provider, channel, the provider's event name and its schema. */",
     `export const webhookCatalog = ${JSON.stringify(catalog, null, 2)} as const;`,
     "",
+    "/**",
+    " * How each provider delivers and retries, per channel: `components.x-delivery-policies` of its `openapi.yaml`",
+    " * (sources and descriptions left out). A provider that publishes none has none here.",
+    " */",
+    `export const deliveryPolicies = ${JSON.stringify(policies, null, 2)} as const;`,
+    "",
     "/** The provider HTTP surfaces of `specs/<provider>/api.yaml`, by operationId. */",
     `export const apiRoutes = ${JSON.stringify(routes, null, 2)} as const;`,
     "",
   ].join("\n");
+}
+
+/** A provider's delivery policies without their documentation keys (`description`, `x-…`). */
+export function deliveryPolicies(provider: Provider): Json {
+  const doc = readYaml(join(specsDir, provider, "openapi.yaml"));
+  const policies = ((doc.components as Json | undefined)?.["x-delivery-policies"] ?? {}) as Record<
+    string,
+    Json
+  >;
+  return Object.fromEntries(
+    Object.entries(policies).map(([channel, policy]) => [
+      channel,
+      Object.fromEntries(
+        Object.entries(policy).filter(([key]) => key !== "description" && !key.startsWith("x-")),
+      ),
+    ]),
+  );
 }
 
 export function receiverPath(provider: Provider, channel: string, event: string): string {
@@ -171,13 +197,10 @@ export function receiverContract(): Json {
     tags.push(...((doc.tags ?? []) as Json[]));
     for (const webhook of loadWebhooks(provider)) {
       const item = (doc.webhooks as Json)[webhook.key] as Json;
-      const operation = inlineRefs(doc, item[webhook.method.toLowerCase()]) as Json;
-      const pathItem: Json = { [webhook.method.toLowerCase()]: operation };
-      // Meeting BaaS callbacks go out with PUT when `callback_config.method` says so (see the contract).
-      if (provider === "meetingbaas" && webhook.channel === "callback") {
-        pathItem.put = { ...operation, operationId: `${operation.operationId}Put` };
-      }
-      paths[receiverPath(provider, webhook.channel, webhook.event)] = pathItem;
+      // Every method the contract declares (Meeting BaaS callbacks: POST and PUT), each its own operation.
+      paths[receiverPath(provider, webhook.channel, webhook.event)] = Object.fromEntries(
+        webhook.methods.map((method) => [method.toLowerCase(), inlineRefs(doc, item[method.toLowerCase()])]),
+      );
     }
   }
   return {

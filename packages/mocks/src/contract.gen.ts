@@ -6,6 +6,9 @@ export const webhookCatalog = [
     "provider": "cronofy",
     "channel": "callback",
     "event": "meeting_agent_activated",
+    "methods": [
+      "POST"
+    ],
     "operationId": "cronofyMeetingAgentActivated",
     "schemaPath": "cronofy/schemas/meeting_agent_activated.json",
     "receiverPath": "/webhooks/cronofy/callback/meeting_agent_activated"
@@ -14,6 +17,9 @@ export const webhookCatalog = [
     "provider": "cronofy",
     "channel": "callback",
     "event": "meeting_agent_complete",
+    "methods": [
+      "POST"
+    ],
     "operationId": "cronofyMeetingAgentComplete",
     "schemaPath": "cronofy/schemas/meeting_agent_complete.json",
     "receiverPath": "/webhooks/cronofy/callback/meeting_agent_complete"
@@ -22,6 +28,9 @@ export const webhookCatalog = [
     "provider": "cronofy",
     "channel": "callback",
     "event": "meeting_agent_failed",
+    "methods": [
+      "POST"
+    ],
     "operationId": "cronofyMeetingAgentFailed",
     "schemaPath": "cronofy/schemas/meeting_agent_failed.json",
     "receiverPath": "/webhooks/cronofy/callback/meeting_agent_failed"
@@ -30,6 +39,10 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "callback",
     "event": "bot.completed",
+    "methods": [
+      "POST",
+      "PUT"
+    ],
     "operationId": "meetingBaasBotCompletedCallback",
     "schemaPath": "meetingbaas/schemas/bot.completed.json",
     "receiverPath": "/webhooks/meetingbaas/callback/bot.completed"
@@ -38,6 +51,10 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "callback",
     "event": "bot.failed",
+    "methods": [
+      "POST",
+      "PUT"
+    ],
     "operationId": "meetingBaasBotFailedCallback",
     "schemaPath": "meetingbaas/schemas/bot.failed.json",
     "receiverPath": "/webhooks/meetingbaas/callback/bot.failed"
@@ -46,6 +63,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "bot.status_change",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasBotStatusChange",
     "schemaPath": "meetingbaas/schemas/bot.status_change.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/bot.status_change"
@@ -54,6 +74,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "bot.completed",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasBotCompletedWebhook",
     "schemaPath": "meetingbaas/schemas/bot.completed.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/bot.completed"
@@ -62,6 +85,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "bot.failed",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasBotFailedWebhook",
     "schemaPath": "meetingbaas/schemas/bot.failed.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/bot.failed"
@@ -70,6 +96,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "bot.chat_message",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasBotChatMessage",
     "schemaPath": "meetingbaas/schemas/bot.chat_message.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/bot.chat_message"
@@ -78,6 +107,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.connection_created",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarConnectionCreated",
     "schemaPath": "meetingbaas/schemas/calendar.connection_created.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.connection_created"
@@ -86,6 +118,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.connection_updated",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarConnectionUpdated",
     "schemaPath": "meetingbaas/schemas/calendar.connection_updated.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.connection_updated"
@@ -94,6 +129,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.connection_deleted",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarConnectionDeleted",
     "schemaPath": "meetingbaas/schemas/calendar.connection_deleted.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.connection_deleted"
@@ -102,6 +140,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.events_synced",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarEventsSynced",
     "schemaPath": "meetingbaas/schemas/calendar.events_synced.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.events_synced"
@@ -110,6 +151,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.event_created",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarEventCreated",
     "schemaPath": "meetingbaas/schemas/calendar.event_created.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.event_created"
@@ -118,6 +162,9 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.event_updated",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarEventUpdated",
     "schemaPath": "meetingbaas/schemas/calendar.event_updated.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.event_updated"
@@ -126,11 +173,51 @@ export const webhookCatalog = [
     "provider": "meetingbaas",
     "channel": "webhook",
     "event": "calendar.event_cancelled",
+    "methods": [
+      "POST"
+    ],
     "operationId": "meetingBaasCalendarEventCancelled",
     "schemaPath": "meetingbaas/schemas/calendar.event_cancelled.json",
     "receiverPath": "/webhooks/meetingbaas/webhook/calendar.event_cancelled"
   }
 ] as const;
+
+/**
+ * How each provider delivers and retries, per channel: `components.x-delivery-policies` of its `openapi.yaml`
+ * (sources and descriptions left out). A provider that publishes none has none here.
+ */
+export const deliveryPolicies = {
+  "cronofy": {},
+  "meetingbaas": {
+    "callback": {
+      "attempts": 4,
+      "delaysSeconds": [
+        1,
+        5,
+        15
+      ],
+      "jitter": 0,
+      "timeoutSeconds": 30,
+      "retryOn": "network-error-or-5xx"
+    },
+    "webhook": {
+      "attempts": 7,
+      "delaysSeconds": [
+        5,
+        10,
+        300,
+        900,
+        1800,
+        7200
+      ],
+      "jitter": 0.2,
+      "timeoutSeconds": 30,
+      "retryOn": "non-2xx",
+      "minDelayAfter429OrTimeoutSeconds": 60,
+      "disableAfterFailingDays": 5
+    }
+  }
+} as const;
 
 /** The provider HTTP surfaces of `specs/<provider>/api.yaml`, by operationId. */
 export const apiRoutes = {
@@ -337,6 +424,25 @@ export const apiRoutes = {
     "responses": {
       "200": {
         "contentType": "application/x-ndjson"
+      },
+      "403": {
+        "contentType": "application/xml"
+      }
+    }
+  },
+  "meetingBaasDownloadChatMessages": {
+    "provider": "meetingbaas",
+    "operationId": "meetingBaasDownloadChatMessages",
+    "method": "GET",
+    "path": "/{bot_id}/chat_messages.json",
+    "servers": [
+      "https://meetingbaas-storage.example.invalid"
+    ],
+    "pattern": "^(?:https:\\/\\/meetingbaas-storage\\.example\\.invalid)\\/(?<bot_id>[^/]+)\\/chat_messages\\.json$",
+    "responses": {
+      "200": {
+        "contentType": "application/json",
+        "schemaPath": "meetingbaas/schemas/artifacts/chat-messages.json"
       },
       "403": {
         "contentType": "application/xml"

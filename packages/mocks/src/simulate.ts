@@ -1,5 +1,6 @@
 // Replaying deliveries against a receiver as the providers do: one attempt, or the provider's retry schedule with
 // an injectable clock (tests do not wait), duplicates and out-of-order batches for idempotency tests.
+import { deliveryPolicies } from "./contract.gen.js";
 import type { Delivery } from "./delivery.js";
 import { createRandom, type Seed } from "./random.js";
 
@@ -15,43 +16,38 @@ export interface RetryPolicy {
   jitter: number;
   /** Per-attempt timeout; an attempt that takes longer counts as a network error. */
   timeoutMs: number;
+  /** After a 429 answer or a timeout, the next attempt waits at least this long, whatever the schedule says. */
+  minDelayAfter429OrTimeoutMs: number;
+}
+
+type ContractPolicy = (typeof deliveryPolicies.meetingbaas)[keyof typeof deliveryPolicies.meetingbaas];
+
+/** A policy as the contract states it (`components.x-delivery-policies`), in the simulator's units. */
+function fromContract(policy: ContractPolicy): RetryPolicy {
+  return {
+    delaysMs: policy.delaysSeconds.map((seconds) => seconds * 1000),
+    retryOn: policy.retryOn === "non-2xx" ? "non-2xx" : "network-or-5xx",
+    jitter: policy.jitter,
+    timeoutMs: policy.timeoutSeconds * 1000,
+    minDelayAfter429OrTimeoutMs:
+      "minDelayAfter429OrTimeoutSeconds" in policy ? policy.minDelayAfter429OrTimeoutSeconds * 1000 : 0,
+  };
 }
 
 /**
- * Retry behaviour to simulate. Only Svix's schedule is published; the two Meeting BaaS policies come from the
- * project's provider notes and are not stated on the pages the contracts were checked against (specs/README.md,
- * "Where the sources disagree"), so treat their timings as unconfirmed.
+ * How each provider retries, read from the contracts (`specs/meetingbaas/openapi.yaml`,
+ * `components.x-delivery-policies`, from the provider's webhooks guide), so the simulator cannot drift from them.
  */
 export const retryPolicies = {
-  /** Meeting BaaS bot callbacks (unconfirmed): 4 attempts, waiting 1 s, 5 s, 15 s; only after a network error, timeout or 5xx. */
-  meetingBaasCallback: {
-    delaysMs: [1_000, 5_000, 15_000],
-    retryOn: "network-or-5xx",
-    jitter: 0,
-    timeoutMs: 30_000,
-  },
+  /** Meeting BaaS bot callbacks: 4 attempts, waiting 1 s, 5 s, 15 s; only after a network error, timeout or 5xx. */
+  meetingBaasCallback: fromContract(deliveryPolicies.meetingbaas.callback),
   /**
-   * Meeting BaaS account webhooks (unconfirmed; provider notes): 7 attempts over about 3 hours, waiting 5 s, 10 s,
-   * 5 min, 15 min, 30 min, 2 h (±20 % jitter), after anything but a 2xx.
+   * Meeting BaaS account webhooks (through Svix): 7 attempts over about 3 hours, waiting 5 s, 10 s, 5 min, 15 min,
+   * 30 min, 2 h (±20 % jitter), after anything but a 2xx; at least 60 s after a 429 or a timeout.
    */
-  meetingBaasWebhook: {
-    delaysMs: [5_000, 10_000, 300_000, 900_000, 1_800_000, 7_200_000],
-    retryOn: "non-2xx",
-    jitter: 0.2,
-    timeoutMs: 30_000,
-  },
-  /**
-   * Svix's own published default schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), for Svix
-   * applications configured with it.
-   */
-  svix: {
-    delaysMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
-    retryOn: "non-2xx",
-    jitter: 0,
-    timeoutMs: 15_000,
-  },
-  /** Cronofy does not publish a retry policy: one attempt. */
-  cronofy: { delaysMs: [], retryOn: "non-2xx", jitter: 0, timeoutMs: 30_000 },
+  meetingBaasWebhook: fromContract(deliveryPolicies.meetingbaas.webhook),
+  /** Cronofy publishes no retry policy: one attempt (the 30 s timeout is the simulator's own). */
+  cronofy: { delaysMs: [], retryOn: "non-2xx", jitter: 0, timeoutMs: 30_000, minDelayAfter429OrTimeoutMs: 0 },
 } as const satisfies Record<string, RetryPolicy>;
 
 /** The policy the provider applies to a delivery of this kind. */
@@ -121,6 +117,11 @@ export interface DeliverOptions {
   retry?: boolean | RetryPolicy;
   /** The clock that schedules retries and signs Svix attempts (default: the system clock). */
   clock?: Clock;
+  /**
+   * Multiplies every wait between attempts (not the timeout), so a test can replay the real schedule fast: 0.001
+   * turns 5 s … 2 h into 5 ms … 7.2 s. Default 1. The clock still moves by the scaled waits.
+   */
+  timeScale?: number;
   /** Seed of the retry jitter. */
   seed?: Seed;
   /** The fetch used for URLs (default: the global fetch). */
@@ -188,6 +189,10 @@ async function attempt(
  * schedule runs out. Svix deliveries are signed again for each attempt at the clock's time, keeping their `svix-id`.
  */
 export async function deliver(delivery: Delivery, options: DeliverOptions = {}): Promise<DeliveryReport> {
+  const scale = options.timeScale ?? 1;
+  if (!(Number.isFinite(scale) && scale >= 0)) {
+    throw new RangeError(`timeScale must be a finite number ≥ 0 (1 for real time), got ${String(scale)}.`);
+  }
   const policy: RetryPolicy =
     options.retry === true
       ? retryPolicyFor(delivery)
@@ -204,7 +209,10 @@ export async function deliver(delivery: Delivery, options: DeliverOptions = {}):
     attempts.push(record);
     const wait = policy.delaysMs[number - 1];
     if (wait === undefined || !outcomeRetried(policy, record)) break;
-    await clock.sleep(Math.round(wait * (1 + policy.jitter * (jitter.next() * 2 - 1))));
+    const jittered = wait * (1 + policy.jitter * (jitter.next() * 2 - 1));
+    const overloaded = record.status === 429 || record.error === "timeout";
+    const due = overloaded ? Math.max(jittered, policy.minDelayAfter429OrTimeoutMs) : jittered;
+    await clock.sleep(Math.round(due * scale));
   }
   const last = attempts[attempts.length - 1] as AttemptRecord;
   const ok = last.status !== undefined && last.status >= 200 && last.status < 300;

@@ -4,6 +4,7 @@ import { type artifactSchemas, validateArtifact, validatePayload } from "@meetin
 import { loadWebhooks, providers } from "@meeting-webhooks/specs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { meetingFor } from "../src/factories/meeting.js";
 import { cronofy, factoryFor, meetingbaas, webhookCatalog } from "../src/index.js";
 
 const webhooks = providers.flatMap((provider) => loadWebhooks(provider));
@@ -84,6 +85,7 @@ describe("artifact factories", () => {
     ["meetingbaas/transcription", (seed) => [meetingbaas.transcription(undefined, { seed })]],
     ["meetingbaas/raw-transcription", (seed) => [meetingbaas.rawTranscription(undefined, { seed })]],
     ["meetingbaas/diarization-segment", (seed) => meetingbaas.diarization({ seed })],
+    ["meetingbaas/chat-messages", (seed) => [meetingbaas.chatMessages({ seed })]],
   ];
 
   it.each(artifacts)("%s validates for any seed, with no drift", (name, make) => {
@@ -108,6 +110,39 @@ describe("artifact factories", () => {
     expect(new Set(said.utterances.map((u) => u.speaker))).toEqual(
       new Set(bot.data.speakers.map((s) => s.name)),
     );
+  });
+
+  it("give one bot the same participant ids in its payload, chat and diarization, per platform", () => {
+    const seen = new Set<string>();
+    for (let seed = 1; seen.size < 3 && seed < 200; seed++) {
+      const bot = meetingbaas.botCompleted(undefined, { seed });
+      const botId = bot.data.bot_id;
+      const platform = meetingFor(botId).platform;
+      seen.add(platform);
+      const ids = new Map(bot.data.participants.map((p) => [p.name, p.id]));
+      const chat = meetingbaas.chatMessages({ botId }).filter((m) => ids.has(m.sender_name));
+      const segments = meetingbaas.diarization({ botId });
+      expect(chat.length).toBeGreaterThan(0);
+      if (platform === "zoom") expect(Math.min(...[...ids.values()].map(Number))).toBeGreaterThan(1_000_000);
+      for (const message of chat)
+        expect(message.sender_id).toBe(platform === "teams" ? null : ids.get(message.sender_name));
+      for (const segment of segments) {
+        expect(segment.user_id).toBe(platform === "teams" ? undefined : ids.get(segment.speaker));
+        expect("lang" in segment).toBe(platform === "zoom");
+      }
+    }
+    expect([...seen].sort()).toEqual(["meet", "teams", "zoom"]);
+  });
+
+  it("give a URL to the chat only when the meeting had one, and the file lists the bot's own message", () => {
+    const outcomes = Array.from({ length: 40 }, (_, seed) => meetingbaas.botCompleted(undefined, { seed }));
+    expect(outcomes.some((b) => b.data.chat_messages === null)).toBe(true);
+    const chatty = outcomes.find((b) => typeof b.data.chat_messages === "string");
+    expect(chatty?.data.chat_messages).toMatch(/\/chat_messages\.json\?/);
+    const messages = meetingbaas.chatMessages({ botId: chatty?.data.bot_id });
+    expect(messages[0]?.sender_name).toMatch(/Notetaker$/);
+    const times = messages.map((m) => Date.parse(m.timestamp));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
   it("take deep-partial overrides: objects merge, arrays replace", () => {

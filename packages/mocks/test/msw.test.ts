@@ -50,6 +50,8 @@ const ajv = createSpecAjv();
 const auth = { authorization: "Bearer cronofy-api-key" };
 const mbAuth = { "x-meeting-baas-api-key": "mb-api-key" };
 const bot = meetingbaas.botCompleted(undefined, { now: clock });
+// Seed 1's meeting had no chat (`chat_messages` null); seed 2's had one.
+const chattyBot = meetingbaas.botCompleted(undefined, { now: clock, seed: 2 });
 const agent = cronofy.meetingAgentComplete(undefined, { now: clock });
 const resourceUrl = (category: string) => cronofy.resourceUrl(agent.meeting_agent.sub, category);
 const expiredClock = () => {
@@ -119,14 +121,16 @@ for (const [field, id] of [
   ["transcription", "meetingBaasDownloadTranscription"],
   ["raw_transcription", "meetingBaasDownloadRawTranscription"],
   ["diarization", "meetingBaasDownloadDiarization"],
+  ["chat_messages", "meetingBaasDownloadChatMessages"],
   ["audio", "meetingBaasDownloadAudio"],
   ["video", "meetingBaasDownloadVideo"],
 ] as const) {
+  const url = () => (chattyBot.data[field] ?? expect.fail(`no ${field} URL in the fixture`)) as string;
   triggers[id] = {
-    "200": () => fetch(bot.data[field] as string),
+    "200": () => fetch(url()),
     "403": () => {
       expiredClock();
-      return fetch(bot.data[field] as string);
+      return fetch(url());
     },
   };
 }

@@ -1,10 +1,15 @@
 // The delivery simulator replays the providers' retry behaviour on a virtual clock, and duplicates or shuffles
 // batches so that receivers can be tested for idempotency.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { specsDir } from "@meeting-webhooks/specs";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import {
   buildDelivery,
+  type Clock,
   cronofy,
   type Delivery,
   deliver,
@@ -12,6 +17,7 @@ import {
   type FetchHandler,
   meetingbaas,
   retryPolicies,
+  systemClock,
   virtualClock,
 } from "../src/index.js";
 import { parse, secrets } from "./helpers.js";
@@ -34,7 +40,7 @@ const callback = () =>
     url: "https://r.test/cb",
     secret: secrets.callback,
   });
-const webhook = (clock = virtualClock()) =>
+const webhook = (clock: Clock = virtualClock()) =>
   buildDelivery(meetingbaas.botStatusChange(), {
     provider: "meetingbaas",
     channel: "webhook",
@@ -100,10 +106,68 @@ describe("deliver", () => {
     }
   });
 
-  it("follows Svix's own schedule when given it", async () => {
+  it("replays the schedules the contract states, not a copy of them", () => {
+    const document = parseYaml(readFileSync(join(specsDir, "meetingbaas/openapi.yaml"), "utf8"));
+    const stated = document.components["x-delivery-policies"];
+    for (const [channel, policy] of [
+      ["callback", retryPolicies.meetingBaasCallback],
+      ["webhook", retryPolicies.meetingBaasWebhook],
+    ] as const) {
+      expect(policy.delaysMs).toEqual(stated[channel].delaysSeconds.map((s: number) => s * 1000));
+      expect(policy.delaysMs.length + 1).toBe(stated[channel].attempts);
+      expect(policy.jitter).toBe(stated[channel].jitter);
+      expect(policy.timeoutMs).toBe(stated[channel].timeoutSeconds * 1000);
+    }
+    expect(retryPolicies.meetingBaasWebhook.minDelayAfter429OrTimeoutMs).toBe(60_000);
+  });
+
+  it("waits at least 60 s after a webhook answered 429, whatever the schedule says", async () => {
     const clock = virtualClock();
-    await deliver(await webhook(clock), { to: answering(500), retry: retryPolicies.svix, clock });
-    expect(clock.slept).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    const report = await deliver(await webhook(clock), { to: answering(429), retry: true, clock, seed: 3 });
+    expect(report.attempts).toHaveLength(7);
+    // The first two waits are 5 s and 10 s (±20 %) on the schedule; after a 429 they become 60 s.
+    expect(clock.slept.slice(0, 2)).toEqual([60_000, 60_000]);
+    expect(clock.slept[2]).toBeGreaterThanOrEqual(240_000);
+  });
+
+  it("waits at least 60 s after a webhook attempt timed out", async () => {
+    const clock = virtualClock();
+    const never: FetchHandler = () => new Promise(() => {});
+    const report = await deliver(await webhook(clock), {
+      to: never,
+      retry: { ...retryPolicies.meetingBaasWebhook, delaysMs: [5_000], timeoutMs: 20 },
+      clock,
+    });
+    expect(report.attempts.map((a) => a.error)).toEqual(["timeout", "timeout"]);
+    expect(clock.slept).toEqual([60_000]);
+  });
+
+  it("keeps the callback schedule after a 5xx: the 60 s rule is the webhooks'", async () => {
+    const clock = virtualClock();
+    await deliver(await callback(), { to: answering(503), retry: true, clock });
+    expect(clock.slept).toEqual([1_000, 5_000, 15_000]);
+  });
+
+  it("scales every wait by timeScale, for tests that replay the real schedule in real time", async () => {
+    const to = answering(500);
+    const started = performance.now();
+    const report = await deliver(await webhook(systemClock), {
+      to,
+      retry: { ...retryPolicies.meetingBaasWebhook, delaysMs: [5_000, 10_000] },
+      timeScale: 0.002,
+      seed: 4,
+    });
+    expect(report.attempts).toHaveLength(3);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const virtual = virtualClock();
+    await deliver(await callback(), { to: answering(500), retry: true, clock: virtual, timeScale: 0.5 });
+    expect(virtual.slept).toEqual([500, 2_500, 7_500]);
+  });
+
+  it("refuses a timeScale that is not a finite number ≥ 0", async () => {
+    await expect(deliver(await callback(), { to: answering(200), timeScale: -1 })).rejects.toThrow(
+      /timeScale must be a finite number ≥ 0/,
+    );
   });
 
   it("counts an attempt slower than the timeout as a network error", async () => {

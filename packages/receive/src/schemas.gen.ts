@@ -25,6 +25,10 @@ export const validators: Record<string, { lenient: CompiledValidator; strict: Co
     lenient: generated.lenient_cronofy_schemas_transcript as CompiledValidator,
     strict: generated.strict_cronofy_schemas_transcript as CompiledValidator,
   },
+  "meetingbaas/schemas/artifacts/chat-messages.json": {
+    lenient: generated.lenient_meetingbaas_schemas_artifacts_chat_messages as CompiledValidator,
+    strict: generated.strict_meetingbaas_schemas_artifacts_chat_messages as CompiledValidator,
+  },
   "meetingbaas/schemas/artifacts/diarization-segment.json": {
     lenient: generated.lenient_meetingbaas_schemas_artifacts_diarization_segment as CompiledValidator,
     strict: generated.strict_meetingbaas_schemas_artifacts_diarization_segment as CompiledValidator,

@@ -178,6 +178,7 @@ export const artifactSchemas = {
   "meetingbaas/transcription": "meetingbaas/schemas/artifacts/transcription.json",
   "meetingbaas/raw-transcription": "meetingbaas/schemas/artifacts/raw-transcription.json",
   "meetingbaas/diarization-segment": "meetingbaas/schemas/artifacts/diarization-segment.json",
+  "meetingbaas/chat-messages": "meetingbaas/schemas/artifacts/chat-messages.json",
 } as const;
 export type ArtifactName = keyof typeof artifactSchemas;
 

@@ -595,7 +595,7 @@ return errors === 0;
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const lenient_cronofy_schemas_meeting_agent_activated = validate54;
-const schema21 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
+const schema21 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
 const schema22 = {"type":"object","required":["type"],"properties":{"type":{"$ref":"./interaction-type.json"},"subtype":{"$ref":"./failure-subtype.json"}}};
 const schema23 = {"anyOf":[{"type":"string","enum":["meeting_agent_activated","meeting_agent_complete","meeting_agent_failed"]},{"type":"string"}]};
 
@@ -1798,8 +1798,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.event === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1808,8 +1808,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.meeting_agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err2 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1818,11 +1821,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.notification !== undefined){
-let data0 = data.notification;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.type === undefined){
-const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data0.interactions === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1831,8 +1831,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data0.interactions === undefined){
-const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+if(data0.type !== undefined){
+if("event_subscription" !== data0.type){
+const err4 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1841,28 +1842,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data0.type !== undefined){
-if("event_subscription" !== data0.type){
-const err5 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
 }
 if(data0.interactions !== undefined){
 let data2 = data0.interactions;
 if(Array.isArray(data2)){
 if(data2.length < 1){
-const err6 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const err5 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err5];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -1880,7 +1870,18 @@ let data4 = data2[i1];
 const _errs8 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.type === undefined){
-const err7 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err6 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data4.type !== undefined){
+if("meeting_agent_activated" !== data4.type){
+const err7 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_activated"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1889,26 +1890,15 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data4.type !== undefined){
-if("meeting_agent_activated" !== data4.type){
-const err8 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_activated"},message:"must be equal to constant"};
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -1918,12 +1908,12 @@ break;
 }
 }
 if(!valid4){
-const err10 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
+const err9 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err9];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -1940,24 +1930,24 @@ vErrors = null;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err10 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err10];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err10);
 }
 errors++;
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err11];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err11);
 }
 errors++;
 }
@@ -1976,12 +1966,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err12];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -1991,7 +1981,7 @@ return errors === 0;
 validate54.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
 
 export const strict_cronofy_schemas_meeting_agent_activated = validate73;
-const schema31 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
+const schema31 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_activated"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
 const schema32 = {"type":"object","required":["type"],"properties":{"type":{"$ref":"./interaction-type.json"},"subtype":{"$ref":"./failure-subtype.json"}},"additionalProperties":false};
 const schema33 = {"type":"string","enum":["meeting_agent_activated","meeting_agent_complete","meeting_agent_failed"]};
 
@@ -3052,8 +3042,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.event === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3062,8 +3052,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.meeting_agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+for(const key0 in data){
+if(!(((key0 === "notification") || (key0 === "event")) || (key0 === "meeting_agent"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3072,9 +3063,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((key0 === "notification") || (key0 === "event")) || (key0 === "meeting_agent"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3083,12 +3077,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.notification !== undefined){
-let data0 = data.notification;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.type === undefined){
-const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data0.interactions === undefined){
+const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3097,8 +3087,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data0.interactions === undefined){
-const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+for(const key1 in data0){
+if(!((key1 === "type") || (key1 === "interactions"))){
+const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3107,9 +3098,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key1 in data0){
-if(!((key1 === "type") || (key1 === "interactions"))){
-const err6 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data0.type !== undefined){
+if("event_subscription" !== data0.type){
+const err6 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3119,28 +3111,16 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data0.type !== undefined){
-if("event_subscription" !== data0.type){
-const err7 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data0.interactions !== undefined){
-let data2 = data0.interactions;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err8 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
 }
 errors++;
 }
@@ -3158,7 +3138,1175 @@ let data4 = data2[i1];
 const _errs10 = errors;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.type === undefined){
-const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data4.type !== undefined){
+if("meeting_agent_activated" !== data4.type){
+const err9 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_activated"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid4 = _errs10 === errors;
+if(valid4){
+break;
+}
+}
+if(!valid4){
+const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.event !== undefined){
+if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+}
+if(data.meeting_agent !== undefined){
+if(!(validate82(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const lenient_cronofy_schemas_meeting_agent_complete = validate92;
+const schema41 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}}},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}}}}};
+
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate92.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err2 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.interactions === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.type !== undefined){
+if("event_subscription" !== data0.type){
+const err4 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err5 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+}
+const _errs7 = errors;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data2[i1];
+const _errs8 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.type === undefined){
+const err6 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data4.type !== undefined){
+if("meeting_agent_complete" !== data4.type){
+const err7 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_complete"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+break;
+}
+}
+if(!valid4){
+const err9 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.event !== undefined){
+if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data.meeting_agent !== undefined){
+let data7 = data.meeting_agent;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.sub === undefined){
+const err12 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "sub"},message:"must have required property '"+"sub"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data7.state === undefined){
+const err13 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data7.resources === undefined){
+const err14 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data7.sub !== undefined){
+let data8 = data7.sub;
+if(typeof data8 === "string"){
+if(!pattern3.test(data8)){
+const err15 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data7.state !== undefined){
+if(!(validate64(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+}
+if(data7.details !== undefined){
+let data10 = data7.details;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.recording === undefined){
+const err17 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data10.recording !== undefined){
+if(!(validate67(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data7.resources !== undefined){
+let data12 = data7.resources;
+if(Array.isArray(data12)){
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate70(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
+
+export const strict_cronofy_schemas_meeting_agent_complete = validate98;
+const schema42 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}},"additionalProperties":false},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}},"additionalProperties":false}},"additionalProperties":false};
+
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate98.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "notification") || (key0 === "event")) || (key0 === "meeting_agent"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.interactions === undefined){
+const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "type") || (key1 === "interactions"))){
+const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.type !== undefined){
+if("event_subscription" !== data0.type){
+const err6 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+}
+const _errs9 = errors;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data2[i1];
+const _errs10 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.type === undefined){
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data4.type !== undefined){
+if("meeting_agent_complete" !== data4.type){
+const err9 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_complete"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid4 = _errs10 === errors;
+if(valid4){
+break;
+}
+}
+if(!valid4){
+const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.event !== undefined){
+if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+}
+if(data.meeting_agent !== undefined){
+let data7 = data.meeting_agent;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.sub === undefined){
+const err14 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "sub"},message:"must have required property '"+"sub"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data7.state === undefined){
+const err15 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data7.resources === undefined){
+const err16 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+for(const key2 in data7){
+if(!((((key2 === "sub") || (key2 === "state")) || (key2 === "details")) || (key2 === "resources"))){
+const err17 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data7.sub !== undefined){
+let data8 = data7.sub;
+if(typeof data8 === "string"){
+if(!pattern3.test(data8)){
+const err18 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data7.state !== undefined){
+if(!(validate83(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+}
+if(data7.details !== undefined){
+let data10 = data7.details;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.recording === undefined){
+const err20 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+for(const key3 in data10){
+if(!(key3 === "recording")){
+const err21 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data10.recording !== undefined){
+if(!(validate86(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data7.resources !== undefined){
+let data12 = data7.resources;
+if(Array.isArray(data12)){
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate89(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const lenient_cronofy_schemas_meeting_agent_failed = validate104;
+const schema43 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"./common/failure-subtype.json"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate104.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err2 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.interactions === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.type !== undefined){
+if("event_subscription" !== data0.type){
+const err4 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err5 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+}
+const _errs7 = errors;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data2[i1];
+const _errs8 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.type === undefined){
+const err6 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data4.subtype === undefined){
+const err7 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "subtype"},message:"must have required property '"+"subtype"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data4.type !== undefined){
+if("meeting_agent_failed" !== data4.type){
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_failed"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data4.subtype !== undefined){
+if(!(validate58(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid4 = _errs8 === errors;
+if(valid4){
+break;
+}
+}
+if(!valid4){
+const err10 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.event !== undefined){
+if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+if(data.meeting_agent !== undefined){
+if(!(validate63(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+validate104.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
+
+export const strict_cronofy_schemas_meeting_agent_failed = validate109;
+const schema44 = {"type":"object","required":["notification","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"https://meeting-webhooks.invalid/lenient/cronofy/schemas/common/failure-subtype.json"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate109.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.notification === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.meeting_agent === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "notification") || (key0 === "event")) || (key0 === "meeting_agent"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.notification !== undefined){
+let data0 = data.notification;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.type === undefined){
+const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.interactions === undefined){
+const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "type") || (key1 === "interactions"))){
+const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.type !== undefined){
+if("event_subscription" !== data0.type){
+const err6 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data0.interactions !== undefined){
+let data2 = data0.interactions;
+if(Array.isArray(data2)){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+}
+const _errs9 = errors;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data2[i1];
+const _errs10 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.type === undefined){
+const err8 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data4.subtype === undefined){
+const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "subtype"},message:"must have required property '"+"subtype"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3168,8 +4316,8 @@ vErrors.push(err9);
 errors++;
 }
 if(data4.type !== undefined){
-if("meeting_agent_activated" !== data4.type){
-const err10 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_activated"},message:"must be equal to constant"};
+if("meeting_agent_failed" !== data4.type){
+const err10 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_failed"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3177,6 +4325,12 @@ else {
 vErrors.push(err10);
 }
 errors++;
+}
+}
+if(data4.subtype !== undefined){
+if(!(validate58(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -3260,1220 +4414,6 @@ vErrors = [err15];
 }
 else {
 vErrors.push(err15);
-}
-errors++;
-}
-validate73.errors = vErrors;
-return errors === 0;
-}
-validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const lenient_cronofy_schemas_meeting_agent_complete = validate92;
-const schema41 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}}},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}}}}};
-
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate92.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.notification === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.event === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.meeting_agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.notification !== undefined){
-let data0 = data.notification;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.type === undefined){
-const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data0.interactions === undefined){
-const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data0.type !== undefined){
-if("event_subscription" !== data0.type){
-const err5 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data0.interactions !== undefined){
-let data2 = data0.interactions;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err6 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-const _errs7 = errors;
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data4 = data2[i1];
-const _errs8 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.type === undefined){
-const err7 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(data4.type !== undefined){
-if("meeting_agent_complete" !== data4.type){
-const err8 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_complete"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var valid4 = _errs8 === errors;
-if(valid4){
-break;
-}
-}
-if(!valid4){
-const err10 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-else {
-errors = _errs7;
-if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.event !== undefined){
-if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
-if(data.meeting_agent !== undefined){
-let data7 = data.meeting_agent;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.sub === undefined){
-const err13 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "sub"},message:"must have required property '"+"sub"+"'"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(data7.state === undefined){
-const err14 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data7.resources === undefined){
-const err15 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data7.sub !== undefined){
-let data8 = data7.sub;
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err16 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data7.state !== undefined){
-if(!(validate64(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
-}
-}
-if(data7.details !== undefined){
-let data10 = data7.details;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.recording === undefined){
-const err18 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(data10.recording !== undefined){
-if(!(validate67(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data7.resources !== undefined){
-let data12 = data7.resources;
-if(Array.isArray(data12)){
-const len2 = data12.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate70(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-validate92.errors = vErrors;
-return errors === 0;
-}
-validate92.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
-
-export const strict_cronofy_schemas_meeting_agent_complete = validate98;
-const schema42 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type"],"properties":{"type":{"const":"meeting_agent_complete"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"type":"object","required":["sub","state","resources"],"properties":{"sub":{"type":"string","pattern":"^agt_[A-Za-z0-9]+$"},"state":{"$ref":"./common/meeting-agent-state.json"},"details":{"type":"object","required":["recording"],"properties":{"recording":{"$ref":"./common/recording.json"}},"additionalProperties":false},"resources":{"type":"array","items":{"$ref":"./common/resource.json"}}},"additionalProperties":false}},"additionalProperties":false};
-
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate98.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.notification === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.event === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.meeting_agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((key0 === "notification") || (key0 === "event")) || (key0 === "meeting_agent"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.notification !== undefined){
-let data0 = data.notification;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.type === undefined){
-const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data0.interactions === undefined){
-const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-for(const key1 in data0){
-if(!((key1 === "type") || (key1 === "interactions"))){
-const err6 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data0.type !== undefined){
-if("event_subscription" !== data0.type){
-const err7 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data0.interactions !== undefined){
-let data2 = data0.interactions;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err8 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-const _errs9 = errors;
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data4 = data2[i1];
-const _errs10 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.type === undefined){
-const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data4.type !== undefined){
-if("meeting_agent_complete" !== data4.type){
-const err10 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_complete"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var valid4 = _errs10 === errors;
-if(valid4){
-break;
-}
-}
-if(!valid4){
-const err12 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.event !== undefined){
-if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-}
-if(data.meeting_agent !== undefined){
-let data7 = data.meeting_agent;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.sub === undefined){
-const err15 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "sub"},message:"must have required property '"+"sub"+"'"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data7.state === undefined){
-const err16 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "state"},message:"must have required property '"+"state"+"'"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data7.resources === undefined){
-const err17 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-for(const key2 in data7){
-if(!((((key2 === "sub") || (key2 === "state")) || (key2 === "details")) || (key2 === "resources"))){
-const err18 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data7.sub !== undefined){
-let data8 = data7.sub;
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err19 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/pattern",keyword:"pattern",params:{pattern: "^agt_[A-Za-z0-9]+$"},message:"must match pattern \""+"^agt_[A-Za-z0-9]+$"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/meeting_agent/sub",schemaPath:"#/properties/meeting_agent/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data7.state !== undefined){
-if(!(validate83(data7.state, {instancePath:instancePath+"/meeting_agent/state",parentData:data7,parentDataProperty:"state",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-if(data7.details !== undefined){
-let data10 = data7.details;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.recording === undefined){
-const err21 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/required",keyword:"required",params:{missingProperty: "recording"},message:"must have required property '"+"recording"+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-for(const key3 in data10){
-if(!(key3 === "recording")){
-const err22 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data10.recording !== undefined){
-if(!(validate86(data10.recording, {instancePath:instancePath+"/meeting_agent/details/recording",parentData:data10,parentDataProperty:"recording",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/meeting_agent/details",schemaPath:"#/properties/meeting_agent/properties/details/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data7.resources !== undefined){
-let data12 = data7.resources;
-if(Array.isArray(data12)){
-const len2 = data12.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate89(data12[i2], {instancePath:instancePath+"/meeting_agent/resources/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/meeting_agent/resources",schemaPath:"#/properties/meeting_agent/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/meeting_agent",schemaPath:"#/properties/meeting_agent/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-validate98.errors = vErrors;
-return errors === 0;
-}
-validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const lenient_cronofy_schemas_meeting_agent_failed = validate104;
-const schema43 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"./common/failure-subtype.json"}}}}}},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}}};
-
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate104.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.notification === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.event === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.meeting_agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.notification !== undefined){
-let data0 = data.notification;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.type === undefined){
-const err3 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data0.interactions === undefined){
-const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data0.type !== undefined){
-if("event_subscription" !== data0.type){
-const err5 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data0.interactions !== undefined){
-let data2 = data0.interactions;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err6 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate55(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-}
-const _errs7 = errors;
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data4 = data2[i1];
-const _errs8 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.type === undefined){
-const err7 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(data4.subtype === undefined){
-const err8 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "subtype"},message:"must have required property '"+"subtype"+"'"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data4.type !== undefined){
-if("meeting_agent_failed" !== data4.type){
-const err9 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_failed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data4.subtype !== undefined){
-if(!(validate58(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid4 = _errs8 === errors;
-if(valid4){
-break;
-}
-}
-if(!valid4){
-const err11 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-else {
-errors = _errs7;
-if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.event !== undefined){
-if(!(validate61(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
-if(data.meeting_agent !== undefined){
-if(!(validate63(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-validate104.errors = vErrors;
-return errors === 0;
-}
-validate104.evaluated = {"props":{"notification":true,"event":true,"meeting_agent":true},"dynamicProps":false,"dynamicItems":false};
-
-export const strict_cronofy_schemas_meeting_agent_failed = validate109;
-const schema44 = {"type":"object","required":["notification","event","meeting_agent"],"properties":{"notification":{"type":"object","required":["type","interactions"],"properties":{"type":{"const":"event_subscription"},"interactions":{"type":"array","minItems":1,"items":{"$ref":"./common/interaction.json"},"contains":{"type":"object","required":["type","subtype"],"properties":{"type":{"const":"meeting_agent_failed"},"subtype":{"$ref":"https://meeting-webhooks.invalid/lenient/cronofy/schemas/common/failure-subtype.json"}}}}},"additionalProperties":false},"event":{"$ref":"./common/calendar-event.json"},"meeting_agent":{"$ref":"./common/meeting-agent.json"}},"additionalProperties":false};
-
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate109.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.notification === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notification"},message:"must have required property '"+"notification"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.event === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.meeting_agent === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "meeting_agent"},message:"must have required property '"+"meeting_agent"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((key0 === "notification") || (key0 === "event")) || (key0 === "meeting_agent"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.notification !== undefined){
-let data0 = data.notification;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.type === undefined){
-const err4 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data0.interactions === undefined){
-const err5 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/required",keyword:"required",params:{missingProperty: "interactions"},message:"must have required property '"+"interactions"+"'"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-for(const key1 in data0){
-if(!((key1 === "type") || (key1 === "interactions"))){
-const err6 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data0.type !== undefined){
-if("event_subscription" !== data0.type){
-const err7 = {instancePath:instancePath+"/notification/type",schemaPath:"#/properties/notification/properties/type/const",keyword:"const",params:{allowedValue: "event_subscription"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data0.interactions !== undefined){
-let data2 = data0.interactions;
-if(Array.isArray(data2)){
-if(data2.length < 1){
-const err8 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate74(data2[i0], {instancePath:instancePath+"/notification/interactions/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-}
-const _errs9 = errors;
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-let data4 = data2[i1];
-const _errs10 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.type === undefined){
-const err9 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data4.subtype === undefined){
-const err10 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/required",keyword:"required",params:{missingProperty: "subtype"},message:"must have required property '"+"subtype"+"'"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data4.type !== undefined){
-if("meeting_agent_failed" !== data4.type){
-const err11 = {instancePath:instancePath+"/notification/interactions/" + i1+"/type",schemaPath:"#/properties/notification/properties/interactions/contains/properties/type/const",keyword:"const",params:{allowedValue: "meeting_agent_failed"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data4.subtype !== undefined){
-if(!(validate58(data4.subtype, {instancePath:instancePath+"/notification/interactions/" + i1+"/subtype",parentData:data4,parentDataProperty:"subtype",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/notification/interactions/" + i1,schemaPath:"#/properties/notification/properties/interactions/contains/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var valid4 = _errs10 === errors;
-if(valid4){
-break;
-}
-}
-if(!valid4){
-const err13 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/contains",keyword:"contains",params:{minContains: 1},message:"must contain at least 1 valid item(s)"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-else {
-errors = _errs9;
-if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/notification/interactions",schemaPath:"#/properties/notification/properties/interactions/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/notification",schemaPath:"#/properties/notification/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.event !== undefined){
-if(!(validate80(data.event, {instancePath:instancePath+"/event",parentData:data,parentDataProperty:"event",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-}
-if(data.meeting_agent !== undefined){
-if(!(validate82(data.meeting_agent, {instancePath:instancePath+"/meeting_agent",parentData:data,parentDataProperty:"meeting_agent",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
 }
 errors++;
 }
@@ -5434,13 +5374,389 @@ return errors === 0;
 }
 validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_artifacts_diarization_segment = validate116;
-const schema47 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}}};
+export const lenient_meetingbaas_schemas_artifacts_chat_messages = validate116;
+const schema47 = {"type":"array","items":{"type":"object","required":["message_id","sender_name","sender_id","text","timestamp"],"properties":{"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"timestamp":{"type":"string","format":"date-time"}}}};
 
 function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate116.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(Array.isArray(data)){
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.message_id === undefined){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "message_id"},message:"must have required property '"+"message_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.sender_name === undefined){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "sender_name"},message:"must have required property '"+"sender_name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0.sender_id === undefined){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "sender_id"},message:"must have required property '"+"sender_id"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.text === undefined){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data0.message_id !== undefined){
+if(typeof data0.message_id !== "string"){
+const err5 = {instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.sender_name !== undefined){
+if(typeof data0.sender_name !== "string"){
+const err6 = {instancePath:instancePath+"/" + i0+"/sender_name",schemaPath:"#/items/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data0.sender_id !== undefined){
+let data3 = data0.sender_id;
+if((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (data3 !== null)){
+const err7 = {instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/type",keyword:"type",params:{type: schema47.items.properties.sender_id.type},message:"must be integer,null"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data0.text !== undefined){
+if(typeof data0.text !== "string"){
+const err9 = {instancePath:instancePath+"/" + i0+"/text",schemaPath:"#/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data0.timestamp !== undefined){
+let data5 = data0.timestamp;
+if(typeof data5 === "string"){
+if(!(formats0.validate(data5))){
+const err10 = {instancePath:instancePath+"/" + i0+"/timestamp",schemaPath:"#/items/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/" + i0+"/timestamp",schemaPath:"#/items/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate116.errors = vErrors;
+return errors === 0;
+}
+validate116.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+export const strict_meetingbaas_schemas_artifacts_chat_messages = validate117;
+const schema48 = {"type":"array","items":{"type":"object","required":["message_id","sender_name","sender_id","text","timestamp"],"properties":{"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"timestamp":{"type":"string","format":"date-time"}},"additionalProperties":false}};
+
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate117.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(Array.isArray(data)){
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.message_id === undefined){
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "message_id"},message:"must have required property '"+"message_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data0.sender_name === undefined){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "sender_name"},message:"must have required property '"+"sender_name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0.sender_id === undefined){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "sender_id"},message:"must have required property '"+"sender_id"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.text === undefined){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "text"},message:"must have required property '"+"text"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0.timestamp === undefined){
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data0){
+if(!(((((key0 === "message_id") || (key0 === "sender_name")) || (key0 === "sender_id")) || (key0 === "text")) || (key0 === "timestamp"))){
+const err5 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data0.message_id !== undefined){
+if(typeof data0.message_id !== "string"){
+const err6 = {instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data0.sender_name !== undefined){
+if(typeof data0.sender_name !== "string"){
+const err7 = {instancePath:instancePath+"/" + i0+"/sender_name",schemaPath:"#/items/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data0.sender_id !== undefined){
+let data3 = data0.sender_id;
+if((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (data3 !== null)){
+const err8 = {instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/type",keyword:"type",params:{type: schema48.items.properties.sender_id.type},message:"must be integer,null"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+if(data0.text !== undefined){
+if(typeof data0.text !== "string"){
+const err10 = {instancePath:instancePath+"/" + i0+"/text",schemaPath:"#/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data0.timestamp !== undefined){
+let data5 = data0.timestamp;
+if(typeof data5 === "string"){
+if(!(formats0.validate(data5))){
+const err11 = {instancePath:instancePath+"/" + i0+"/timestamp",schemaPath:"#/items/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/" + i0+"/timestamp",schemaPath:"#/items/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate117.errors = vErrors;
+return errors === 0;
+}
+validate117.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+export const lenient_meetingbaas_schemas_artifacts_diarization_segment = validate118;
+const schema49 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}}};
+
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5552,18 +5868,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"props":{"speaker":true,"start_time":true,"end_time":true,"user_id":true,"lang":true},"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":{"speaker":true,"start_time":true,"end_time":true,"user_id":true,"lang":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_artifacts_diarization_segment = validate117;
-const schema48 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_artifacts_diarization_segment = validate119;
+const schema50 = {"type":"object","required":["speaker","start_time","end_time"],"properties":{"speaker":{"type":"string"},"start_time":{"type":"number"},"end_time":{"type":"number"},"user_id":{"type":"integer"},"lang":{"type":"string"}},"additionalProperties":false};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5687,19 +6003,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_artifacts_raw_transcription = validate118;
-const schema49 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}}},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"number"}}}},"error":{}}},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}}}},"created_at":{"type":"string","format":"date-time"}}};
-const formats24 = specFormats.formats.uuid;
+export const lenient_meetingbaas_schemas_artifacts_raw_transcription = validate120;
+const schema51 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}}},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"number"}}}},"error":{}}},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}}}},"created_at":{"type":"string","format":"date-time"}}};
+const formats28 = specFormats.formats.uuid;
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5740,7 +6056,7 @@ errors++;
 if(data.bot_id !== undefined){
 let data0 = data.bot_id;
 if(typeof data0 === "string"){
-if(!(formats24.validate(data0))){
+if(!(formats28.validate(data0))){
 const err3 = {instancePath:instancePath+"/bot_id",schemaPath:"#/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -6488,19 +6804,19 @@ vErrors.push(err64);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":{"bot_id":true,"transcriptions":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":{"bot_id":true,"transcriptions":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_artifacts_raw_transcription = validate119;
-const schema50 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}},"additionalProperties":false},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"number"}},"additionalProperties":false}},"error":{}},"additionalProperties":false},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}},"additionalProperties":false}},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_artifacts_raw_transcription = validate121;
+const schema52 = {"type":"object","required":["bot_id","transcriptions","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"transcriptions":{"type":"array","items":{"type":"object","required":["metadata","transcription"],"properties":{"metadata":{"type":"object","required":["audio_duration","number_of_distinct_channels","billing_time","transcription_time"],"properties":{"audio_duration":{"type":"number"},"number_of_distinct_channels":{"type":"integer"},"billing_time":{"type":"number"},"transcription_time":{"type":"number"}},"additionalProperties":false},"transcription":{"type":"object","required":["languages","utterances"],"properties":{"full_transcript":{"type":"string"},"languages":{"type":"array","items":{"type":"string"}},"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"number"}},"additionalProperties":false}},"error":{}},"additionalProperties":false},"summarization":{"type":"object"},"translation":{"type":"object"},"sentiment_analysis":{"type":"object"},"named_entity_recognition":{"type":"object"},"audio_to_llm":{"type":"object"},"moderation":{"type":"object"},"chapterization":{"type":"object"}},"additionalProperties":false}},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
 const func13 = Object.prototype.hasOwnProperty;
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6553,7 +6869,7 @@ errors++;
 if(data.bot_id !== undefined){
 let data0 = data.bot_id;
 if(typeof data0 === "string"){
-if(!(formats24.validate(data0))){
+if(!(formats28.validate(data0))){
 const err4 = {instancePath:instancePath+"/bot_id",schemaPath:"#/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -6603,7 +6919,7 @@ vErrors.push(err7);
 errors++;
 }
 for(const key1 in data2){
-if(!(func13.call(schema50.properties.transcriptions.items.properties, key1))){
+if(!(func13.call(schema52.properties.transcriptions.items.properties, key1))){
 const err8 = {instancePath:instancePath+"/transcriptions/" + i0,schemaPath:"#/properties/transcriptions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
@@ -7361,19 +7677,19 @@ vErrors.push(err70);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_artifacts_transcription = validate120;
-const schema51 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"string"}}}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}}},"created_at":{"type":"string","format":"date-time"}}};
-const schema52 = {"anyOf":[{"type":"string","enum":["gladia"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_artifacts_transcription = validate122;
+const schema53 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}}}},"speaker":{"type":"string"}}}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}}},"created_at":{"type":"string","format":"date-time"}}};
+const schema54 = {"anyOf":[{"type":"string","enum":["gladia"]},{"type":"string"}]};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7394,7 +7710,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(data === "gladia")){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema52.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema54.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7439,16 +7755,16 @@ vErrors = null;
 }
 }
 }
-validate121.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate122.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7499,7 +7815,7 @@ errors++;
 if(data.bot_id !== undefined){
 let data0 = data.bot_id;
 if(typeof data0 === "string"){
-if(!(formats24.validate(data0))){
+if(!(formats28.validate(data0))){
 const err4 = {instancePath:instancePath+"/bot_id",schemaPath:"#/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -7522,8 +7838,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate121(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate123(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
@@ -8061,19 +8377,19 @@ vErrors.push(err50);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":{"bot_id":true,"provider":true,"result":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
+validate122.evaluated = {"props":{"bot_id":true,"provider":true,"result":true,"created_at":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_artifacts_transcription = validate123;
-const schema53 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"string"}},"additionalProperties":false}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}},"additionalProperties":false},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
-const schema54 = {"type":"string","enum":["gladia"]};
+export const strict_meetingbaas_schemas_artifacts_transcription = validate125;
+const schema55 = {"type":"object","required":["bot_id","provider","result","created_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"provider":{"$ref":"../common/transcription-provider.json"},"result":{"type":"object","required":["utterances","languages","total_utterances","total_duration"],"properties":{"utterances":{"type":"array","items":{"type":"object","required":["text","language","start","end","confidence","channel","words","speaker"],"properties":{"text":{"type":"string"},"language":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1},"channel":{"type":"number"},"words":{"type":"array","items":{"type":"object","required":["word","start","end","confidence"],"properties":{"word":{"type":"string"},"start":{"type":"number"},"end":{"type":"number"},"confidence":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false}},"speaker":{"type":"string"}},"additionalProperties":false}},"languages":{"type":"array","items":{"type":"string"}},"total_utterances":{"type":"integer","minimum":0},"total_duration":{"type":"number","minimum":0}},"additionalProperties":false},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false};
+const schema56 = {"type":"string","enum":["gladia"]};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8091,7 +8407,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(data === "gladia")){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8100,16 +8416,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8172,7 +8488,7 @@ errors++;
 if(data.bot_id !== undefined){
 let data0 = data.bot_id;
 if(typeof data0 === "string"){
-if(!(formats24.validate(data0))){
+if(!(formats28.validate(data0))){
 const err5 = {instancePath:instancePath+"/bot_id",schemaPath:"#/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -8195,8 +8511,8 @@ errors++;
 }
 }
 if(data.provider !== undefined){
-if(!(validate124(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate126(data.provider, {instancePath:instancePath+"/provider",parentData:data,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 }
@@ -8770,19 +9086,19 @@ vErrors.push(err54);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_chat_message = validate126;
-const schema55 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema56 = {"type":["object","null"]};
+export const lenient_meetingbaas_schemas_bot_chat_message = validate128;
+const schema57 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema58 = {"type":["object","null"]};
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8790,7 +9106,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema56.type},message:"must be object,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema58.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8799,16 +9115,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate129.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8945,7 +9261,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err12 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -8970,7 +9286,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema55.properties.data.properties.event_id.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema57.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -8980,7 +9296,7 @@ vErrors.push(err14);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err15 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -9019,7 +9335,7 @@ errors++;
 if(data1.sender_id !== undefined){
 let data6 = data1.sender_id;
 if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-const err18 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema55.properties.data.properties.sender_id.type},message:"must be integer,null"};
+const err18 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema57.properties.data.properties.sender_id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9091,8 +9407,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate129(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 }
@@ -9107,19 +9423,19 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate128.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_chat_message = validate129;
-const schema57 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema58 = {"type":["object","null"]};
+export const strict_meetingbaas_schemas_bot_chat_message = validate131;
+const schema59 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.chat_message"},"data":{"type":"object","required":["bot_id","event_id","message_id","sender_name","sender_id","text","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"message_id":{"type":"string"},"sender_name":{"type":"string"},"sender_id":{"type":["integer","null"],"minimum":0},"text":{"type":"string"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema60 = {"type":["object","null"]};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9127,7 +9443,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema58.type},message:"must be object,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema60.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9136,16 +9452,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9306,7 +9622,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err14 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -9331,7 +9647,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err16 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema57.properties.data.properties.event_id.type},message:"must be string,null"};
+const err16 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema59.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -9341,7 +9657,7 @@ vErrors.push(err16);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err17 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err17];
@@ -9380,7 +9696,7 @@ errors++;
 if(data1.sender_id !== undefined){
 let data6 = data1.sender_id;
 if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-const err20 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema57.properties.data.properties.sender_id.type},message:"must be integer,null"};
+const err20 = {instancePath:instancePath+"/data/sender_id",schemaPath:"#/properties/data/properties/sender_id/type",keyword:"type",params:{type: schema59.properties.data.properties.sender_id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -9452,8 +9768,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate132(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
@@ -9468,19 +9784,19 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_completed = validate132;
-const schema59 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema60 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}}};
+export const lenient_meetingbaas_schemas_bot_completed = validate134;
+const schema61 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"chat_messages":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema62 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}}};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9523,7 +9839,7 @@ errors++;
 if(data.id !== undefined){
 let data1 = data.id;
 if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (data1 !== null)){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema60.properties.id.type},message:"must be integer,null"};
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema62.properties.id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9581,16 +9897,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":{"name":true,"id":true,"display_name":true,"profile_picture":true},"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":{"name":true,"id":true,"display_name":true,"profile_picture":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate132.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9817,7 +10133,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err21 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -9842,7 +10158,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err23 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema59.properties.data.properties.event_id.type},message:"must be string,null"};
+const err23 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema61.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9852,7 +10168,7 @@ vErrors.push(err23);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err24 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -9869,8 +10185,8 @@ let data4 = data1.participants;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate133(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate135(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 }
@@ -9891,8 +10207,8 @@ let data6 = data1.speakers;
 if(Array.isArray(data6)){
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate133(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate135(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 }
@@ -9911,7 +10227,7 @@ errors++;
 if(data1.duration_seconds !== undefined){
 let data8 = data1.duration_seconds;
 if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (data8 !== null)){
-const err27 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema59.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
+const err27 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema61.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9936,7 +10252,7 @@ errors++;
 if(data1.joined_at !== undefined){
 let data9 = data1.joined_at;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err29 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema59.properties.data.properties.joined_at.type},message:"must be string,null"};
+const err29 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema61.properties.data.properties.joined_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9961,7 +10277,7 @@ errors++;
 if(data1.exited_at !== undefined){
 let data10 = data1.exited_at;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err31 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema59.properties.data.properties.exited_at.type},message:"must be string,null"};
+const err31 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema61.properties.data.properties.exited_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -9998,7 +10314,7 @@ errors++;
 if(data1.video !== undefined){
 let data12 = data1.video;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err34 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema59.properties.data.properties.video.type},message:"must be string,null"};
+const err34 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema61.properties.data.properties.video.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -10023,7 +10339,7 @@ errors++;
 if(data1.audio !== undefined){
 let data13 = data1.audio;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err36 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema59.properties.data.properties.audio.type},message:"must be string,null"};
+const err36 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema61.properties.data.properties.audio.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10048,7 +10364,7 @@ errors++;
 if(data1.diarization !== undefined){
 let data14 = data1.diarization;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err38 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema59.properties.data.properties.diarization.type},message:"must be string,null"};
+const err38 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema61.properties.data.properties.diarization.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -10073,7 +10389,7 @@ errors++;
 if(data1.raw_transcription !== undefined){
 let data15 = data1.raw_transcription;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err40 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema59.properties.data.properties.raw_transcription.type},message:"must be string,null"};
+const err40 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema61.properties.data.properties.raw_transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -10098,7 +10414,7 @@ errors++;
 if(data1.transcription !== undefined){
 let data16 = data1.transcription;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err42 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription.type},message:"must be string,null"};
+const err42 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10120,10 +10436,10 @@ errors++;
 }
 }
 }
-if(data1.transcription_provider !== undefined){
-let data17 = data1.transcription_provider;
+if(data1.chat_messages !== undefined){
+let data17 = data1.chat_messages;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err44 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription_provider.type},message:"must be string,null"};
+const err44 = {instancePath:instancePath+"/data/chat_messages",schemaPath:"#/properties/data/properties/chat_messages/type",keyword:"type",params:{type: schema61.properties.data.properties.chat_messages.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10132,11 +10448,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data1.transcription_ids !== undefined){
-let data18 = data1.transcription_ids;
-if((!(Array.isArray(data18))) && (data18 !== null)){
-const err45 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema59.properties.data.properties.transcription_ids.type},message:"must be array,null"};
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err45 = {instancePath:instancePath+"/data/chat_messages",schemaPath:"#/properties/data/properties/chat_messages/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -10145,11 +10459,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(Array.isArray(data18)){
-const len2 = data18.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data18[i2] !== "string"){
-const err46 = {instancePath:instancePath+"/data/transcription_ids/" + i2,schemaPath:"#/properties/data/properties/transcription_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data1.transcription_provider !== undefined){
+let data18 = data1.transcription_provider;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err46 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription_provider.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10159,13 +10474,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-}
-if(data1.sent_at !== undefined){
-let data20 = data1.sent_at;
-if(typeof data20 === "string"){
-if(!(formats0.validate(data20))){
-const err47 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.transcription_ids !== undefined){
+let data19 = data1.transcription_ids;
+if((!(Array.isArray(data19))) && (data19 !== null)){
+const err47 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription_ids.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10174,9 +10486,11 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(Array.isArray(data19)){
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data19[i2] !== "string"){
+const err48 = {instancePath:instancePath+"/data/transcription_ids/" + i2,schemaPath:"#/properties/data/properties/transcription_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -10187,8 +10501,12 @@ errors++;
 }
 }
 }
-else {
-const err49 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data1.sent_at !== undefined){
+let data21 = data1.sent_at;
+if(typeof data21 === "string"){
+if(!(formats0.validate(data21))){
+const err49 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -10198,15 +10516,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data.extra !== undefined){
-if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err50 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -10215,19 +10526,49 @@ vErrors.push(err50);
 }
 errors++;
 }
-validate132.errors = vErrors;
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data.extra !== undefined){
+if(!(validate129(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate132.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_completed = validate137;
-const schema61 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema62 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_bot_completed = validate139;
+const schema63 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.completed"},"data":{"type":"object","required":["bot_id","event_id","participants","speakers","duration_seconds","joined_at","exited_at","data_deleted","video","audio","diarization","raw_transcription","transcription","transcription_provider","transcription_ids","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"participants":{"type":"array","items":{"$ref":"./common/participant.json"}},"speakers":{"type":"array","items":{"$ref":"./common/participant.json"}},"duration_seconds":{"type":["integer","null"],"minimum":0},"joined_at":{"type":["string","null"],"format":"date-time"},"exited_at":{"type":["string","null"],"format":"date-time"},"data_deleted":{"type":"boolean"},"video":{"type":["string","null"],"format":"uri"},"audio":{"type":["string","null"],"format":"uri"},"diarization":{"type":["string","null"],"format":"uri"},"raw_transcription":{"type":["string","null"],"format":"uri"},"transcription":{"type":["string","null"],"format":"uri"},"chat_messages":{"type":["string","null"],"format":"uri"},"transcription_provider":{"type":["string","null"]},"transcription_ids":{"type":["array","null"],"items":{"type":"string"}},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema64 = {"type":"object","required":["name","id"],"properties":{"name":{"type":"string"},"id":{"type":["integer","null"]},"display_name":{"type":"string"},"profile_picture":{"type":"string","format":"uri"}},"additionalProperties":false};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10282,7 +10623,7 @@ errors++;
 if(data.id !== undefined){
 let data1 = data.id;
 if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema62.properties.id.type},message:"must be integer,null"};
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema64.properties.id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10340,16 +10681,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate137.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10586,7 +10927,7 @@ vErrors.push(err21);
 errors++;
 }
 for(const key1 in data1){
-if(!(func13.call(schema61.properties.data.properties, key1))){
+if(!(func13.call(schema63.properties.data.properties, key1))){
 const err22 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
@@ -10600,7 +10941,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err23 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err23];
@@ -10625,7 +10966,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err25 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema61.properties.data.properties.event_id.type},message:"must be string,null"};
+const err25 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema63.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -10635,7 +10976,7 @@ vErrors.push(err25);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err26 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -10652,8 +10993,8 @@ let data4 = data1.participants;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate138(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate140(data4[i0], {instancePath:instancePath+"/data/participants/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 }
@@ -10674,8 +11015,8 @@ let data6 = data1.speakers;
 if(Array.isArray(data6)){
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate138(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate140(data6[i1], {instancePath:instancePath+"/data/speakers/" + i1,parentData:data6,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 }
@@ -10694,7 +11035,7 @@ errors++;
 if(data1.duration_seconds !== undefined){
 let data8 = data1.duration_seconds;
 if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (data8 !== null)){
-const err29 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema61.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
+const err29 = {instancePath:instancePath+"/data/duration_seconds",schemaPath:"#/properties/data/properties/duration_seconds/type",keyword:"type",params:{type: schema63.properties.data.properties.duration_seconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -10719,7 +11060,7 @@ errors++;
 if(data1.joined_at !== undefined){
 let data9 = data1.joined_at;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err31 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema61.properties.data.properties.joined_at.type},message:"must be string,null"};
+const err31 = {instancePath:instancePath+"/data/joined_at",schemaPath:"#/properties/data/properties/joined_at/type",keyword:"type",params:{type: schema63.properties.data.properties.joined_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -10744,7 +11085,7 @@ errors++;
 if(data1.exited_at !== undefined){
 let data10 = data1.exited_at;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err33 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema61.properties.data.properties.exited_at.type},message:"must be string,null"};
+const err33 = {instancePath:instancePath+"/data/exited_at",schemaPath:"#/properties/data/properties/exited_at/type",keyword:"type",params:{type: schema63.properties.data.properties.exited_at.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -10781,7 +11122,7 @@ errors++;
 if(data1.video !== undefined){
 let data12 = data1.video;
 if((typeof data12 !== "string") && (data12 !== null)){
-const err36 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema61.properties.data.properties.video.type},message:"must be string,null"};
+const err36 = {instancePath:instancePath+"/data/video",schemaPath:"#/properties/data/properties/video/type",keyword:"type",params:{type: schema63.properties.data.properties.video.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10806,7 +11147,7 @@ errors++;
 if(data1.audio !== undefined){
 let data13 = data1.audio;
 if((typeof data13 !== "string") && (data13 !== null)){
-const err38 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema61.properties.data.properties.audio.type},message:"must be string,null"};
+const err38 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/properties/audio/type",keyword:"type",params:{type: schema63.properties.data.properties.audio.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -10831,7 +11172,7 @@ errors++;
 if(data1.diarization !== undefined){
 let data14 = data1.diarization;
 if((typeof data14 !== "string") && (data14 !== null)){
-const err40 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema61.properties.data.properties.diarization.type},message:"must be string,null"};
+const err40 = {instancePath:instancePath+"/data/diarization",schemaPath:"#/properties/data/properties/diarization/type",keyword:"type",params:{type: schema63.properties.data.properties.diarization.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -10856,7 +11197,7 @@ errors++;
 if(data1.raw_transcription !== undefined){
 let data15 = data1.raw_transcription;
 if((typeof data15 !== "string") && (data15 !== null)){
-const err42 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema61.properties.data.properties.raw_transcription.type},message:"must be string,null"};
+const err42 = {instancePath:instancePath+"/data/raw_transcription",schemaPath:"#/properties/data/properties/raw_transcription/type",keyword:"type",params:{type: schema63.properties.data.properties.raw_transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10881,7 +11222,7 @@ errors++;
 if(data1.transcription !== undefined){
 let data16 = data1.transcription;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err44 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription.type},message:"must be string,null"};
+const err44 = {instancePath:instancePath+"/data/transcription",schemaPath:"#/properties/data/properties/transcription/type",keyword:"type",params:{type: schema63.properties.data.properties.transcription.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10903,10 +11244,10 @@ errors++;
 }
 }
 }
-if(data1.transcription_provider !== undefined){
-let data17 = data1.transcription_provider;
+if(data1.chat_messages !== undefined){
+let data17 = data1.chat_messages;
 if((typeof data17 !== "string") && (data17 !== null)){
-const err46 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription_provider.type},message:"must be string,null"};
+const err46 = {instancePath:instancePath+"/data/chat_messages",schemaPath:"#/properties/data/properties/chat_messages/type",keyword:"type",params:{type: schema63.properties.data.properties.chat_messages.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10915,11 +11256,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-if(data1.transcription_ids !== undefined){
-let data18 = data1.transcription_ids;
-if((!(Array.isArray(data18))) && (data18 !== null)){
-const err47 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema61.properties.data.properties.transcription_ids.type},message:"must be array,null"};
+if(typeof data17 === "string"){
+if(!(formats8.validate(data17))){
+const err47 = {instancePath:instancePath+"/data/chat_messages",schemaPath:"#/properties/data/properties/chat_messages/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10928,11 +11267,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(Array.isArray(data18)){
-const len2 = data18.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data18[i2] !== "string"){
-const err48 = {instancePath:instancePath+"/data/transcription_ids/" + i2,schemaPath:"#/properties/data/properties/transcription_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data1.transcription_provider !== undefined){
+let data18 = data1.transcription_provider;
+if((typeof data18 !== "string") && (data18 !== null)){
+const err48 = {instancePath:instancePath+"/data/transcription_provider",schemaPath:"#/properties/data/properties/transcription_provider/type",keyword:"type",params:{type: schema63.properties.data.properties.transcription_provider.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -10942,13 +11282,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-}
-if(data1.sent_at !== undefined){
-let data20 = data1.sent_at;
-if(typeof data20 === "string"){
-if(!(formats0.validate(data20))){
-const err49 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data1.transcription_ids !== undefined){
+let data19 = data1.transcription_ids;
+if((!(Array.isArray(data19))) && (data19 !== null)){
+const err49 = {instancePath:instancePath+"/data/transcription_ids",schemaPath:"#/properties/data/properties/transcription_ids/type",keyword:"type",params:{type: schema63.properties.data.properties.transcription_ids.type},message:"must be array,null"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -10957,9 +11294,11 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(Array.isArray(data19)){
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data19[i2] !== "string"){
+const err50 = {instancePath:instancePath+"/data/transcription_ids/" + i2,schemaPath:"#/properties/data/properties/transcription_ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -10970,8 +11309,12 @@ errors++;
 }
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data1.sent_at !== undefined){
+let data21 = data1.sent_at;
+if(typeof data21 === "string"){
+if(!(formats0.validate(data21))){
+const err51 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -10981,15 +11324,8 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.extra !== undefined){
-if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/data/sent_at",schemaPath:"#/properties/data/properties/sent_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -10998,19 +11334,49 @@ vErrors.push(err52);
 }
 errors++;
 }
-validate137.errors = vErrors;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data.extra !== undefined){
+if(!(validate132(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err54 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_failed = validate142;
-const schema63 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema64 = {"anyOf":[{"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_bot_failed = validate144;
+const schema65 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema66 = {"anyOf":[{"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","WAITING_FOR_AUTHORIZED_USER_TIMEOUT","UNABLE_JOIN_EXTERNAL_MEETING","CANNOT_REQUEST_RECORDING_RIGHT","MEETING_ENDED_PREMATURELY","SET_ZOOM_ID_AND_PWD_TOGETHER","CANNOT_GET_JWT_TOKEN","SDK_AUTH_FAILED","ZOOM_ACCESS_TOKEN_ERROR","ZOOM_OBF_TOKEN_ERROR","RECORDING_START_TIMEOUT","HOST_CLIENT_CANNOT_GRANT_PERMISSION","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]},{"type":"string"}]};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate143.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11030,8 +11396,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((((((((((((((((((((((((data === "BOT_REMOVED") || (data === "NO_ATTENDEES")) || (data === "NO_SPEAKER")) || (data === "RECORDING_TIMEOUT")) || (data === "API_REQUEST")) || (data === "BOT_NOT_ACCEPTED")) || (data === "TIMEOUT_WAITING_TO_START")) || (data === "CANNOT_JOIN_MEETING")) || (data === "BOT_REMOVED_TOO_EARLY")) || (data === "INVALID_MEETING_URL")) || (data === "STREAMING_SETUP_FAILED")) || (data === "LOGIN_REQUIRED")) || (data === "INTERNAL_ERROR")) || (data === "OOM_KILLED")) || (data === "SIGTERM")) || (data === "FORCE_KILLED")) || (data === "GENERAL_ERROR")) || (data === "EXITING_MEETING_BEFORE_RECORD")) || (data === "TRANSCRIPTION_FAILED")) || (data === "WAITING_FOR_HOST_TIMEOUT")) || (data === "RECORDING_RIGHTS_NOT_GRANTED")) || (data === "INSUFFICIENT_TOKENS")) || (data === "DAILY_BOT_CAP_REACHED")) || (data === "BOT_ALREADY_EXISTS")) || (data === "UNKNOWN_ERROR"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema64.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(!((((((((((((((((((((((((((((((((((((data === "BOT_REMOVED") || (data === "NO_ATTENDEES")) || (data === "NO_SPEAKER")) || (data === "RECORDING_TIMEOUT")) || (data === "API_REQUEST")) || (data === "BOT_NOT_ACCEPTED")) || (data === "TIMEOUT_WAITING_TO_START")) || (data === "CANNOT_JOIN_MEETING")) || (data === "BOT_REMOVED_TOO_EARLY")) || (data === "INVALID_MEETING_URL")) || (data === "STREAMING_SETUP_FAILED")) || (data === "LOGIN_REQUIRED")) || (data === "INTERNAL_ERROR")) || (data === "OOM_KILLED")) || (data === "SIGTERM")) || (data === "FORCE_KILLED")) || (data === "GENERAL_ERROR")) || (data === "EXITING_MEETING_BEFORE_RECORD")) || (data === "TRANSCRIPTION_FAILED")) || (data === "WAITING_FOR_HOST_TIMEOUT")) || (data === "RECORDING_RIGHTS_NOT_GRANTED")) || (data === "WAITING_FOR_AUTHORIZED_USER_TIMEOUT")) || (data === "UNABLE_JOIN_EXTERNAL_MEETING")) || (data === "CANNOT_REQUEST_RECORDING_RIGHT")) || (data === "MEETING_ENDED_PREMATURELY")) || (data === "SET_ZOOM_ID_AND_PWD_TOGETHER")) || (data === "CANNOT_GET_JWT_TOKEN")) || (data === "SDK_AUTH_FAILED")) || (data === "ZOOM_ACCESS_TOKEN_ERROR")) || (data === "ZOOM_OBF_TOKEN_ERROR")) || (data === "RECORDING_START_TIMEOUT")) || (data === "HOST_CLIENT_CANNOT_GRANT_PERMISSION")) || (data === "INSUFFICIENT_TOKENS")) || (data === "DAILY_BOT_CAP_REACHED")) || (data === "BOT_ALREADY_EXISTS")) || (data === "UNKNOWN_ERROR"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema66.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11076,16 +11442,16 @@ vErrors = null;
 }
 }
 }
-validate143.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate143.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate142.evaluated;
+const evaluated0 = validate144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11202,7 +11568,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err10 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -11227,7 +11593,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema63.properties.data.properties.event_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema65.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -11237,7 +11603,7 @@ vErrors.push(err12);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err13 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -11262,8 +11628,8 @@ errors++;
 }
 }
 if(data1.error_code !== undefined){
-if(!(validate143(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -11305,8 +11671,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate129(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 }
@@ -11321,19 +11687,19 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
-validate142.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate144.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_failed = validate146;
-const schema65 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema66 = {"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]};
+export const strict_meetingbaas_schemas_bot_failed = validate148;
+const schema67 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.failed"},"data":{"type":"object","required":["bot_id","event_id","error_message","error_code","sent_at"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"error_message":{"type":"string"},"error_code":{"$ref":"./common/error-code.json"},"sent_at":{"type":"string","format":"date-time"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema68 = {"type":"string","enum":["BOT_REMOVED","NO_ATTENDEES","NO_SPEAKER","RECORDING_TIMEOUT","API_REQUEST","BOT_NOT_ACCEPTED","TIMEOUT_WAITING_TO_START","CANNOT_JOIN_MEETING","BOT_REMOVED_TOO_EARLY","INVALID_MEETING_URL","STREAMING_SETUP_FAILED","LOGIN_REQUIRED","INTERNAL_ERROR","OOM_KILLED","SIGTERM","FORCE_KILLED","GENERAL_ERROR","EXITING_MEETING_BEFORE_RECORD","TRANSCRIPTION_FAILED","WAITING_FOR_HOST_TIMEOUT","RECORDING_RIGHTS_NOT_GRANTED","WAITING_FOR_AUTHORIZED_USER_TIMEOUT","UNABLE_JOIN_EXTERNAL_MEETING","CANNOT_REQUEST_RECORDING_RIGHT","MEETING_ENDED_PREMATURELY","SET_ZOOM_ID_AND_PWD_TOGETHER","CANNOT_GET_JWT_TOKEN","SDK_AUTH_FAILED","ZOOM_ACCESS_TOKEN_ERROR","ZOOM_OBF_TOKEN_ERROR","RECORDING_START_TIMEOUT","HOST_CLIENT_CANNOT_GRANT_PERMISSION","INSUFFICIENT_TOKENS","DAILY_BOT_CAP_REACHED","BOT_ALREADY_EXISTS","UNKNOWN_ERROR"]};
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate147.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11350,8 +11716,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((((((((((((((((((((((((data === "BOT_REMOVED") || (data === "NO_ATTENDEES")) || (data === "NO_SPEAKER")) || (data === "RECORDING_TIMEOUT")) || (data === "API_REQUEST")) || (data === "BOT_NOT_ACCEPTED")) || (data === "TIMEOUT_WAITING_TO_START")) || (data === "CANNOT_JOIN_MEETING")) || (data === "BOT_REMOVED_TOO_EARLY")) || (data === "INVALID_MEETING_URL")) || (data === "STREAMING_SETUP_FAILED")) || (data === "LOGIN_REQUIRED")) || (data === "INTERNAL_ERROR")) || (data === "OOM_KILLED")) || (data === "SIGTERM")) || (data === "FORCE_KILLED")) || (data === "GENERAL_ERROR")) || (data === "EXITING_MEETING_BEFORE_RECORD")) || (data === "TRANSCRIPTION_FAILED")) || (data === "WAITING_FOR_HOST_TIMEOUT")) || (data === "RECORDING_RIGHTS_NOT_GRANTED")) || (data === "INSUFFICIENT_TOKENS")) || (data === "DAILY_BOT_CAP_REACHED")) || (data === "BOT_ALREADY_EXISTS")) || (data === "UNKNOWN_ERROR"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema66.enum},message:"must be equal to one of the allowed values"};
+if(!((((((((((((((((((((((((((((((((((((data === "BOT_REMOVED") || (data === "NO_ATTENDEES")) || (data === "NO_SPEAKER")) || (data === "RECORDING_TIMEOUT")) || (data === "API_REQUEST")) || (data === "BOT_NOT_ACCEPTED")) || (data === "TIMEOUT_WAITING_TO_START")) || (data === "CANNOT_JOIN_MEETING")) || (data === "BOT_REMOVED_TOO_EARLY")) || (data === "INVALID_MEETING_URL")) || (data === "STREAMING_SETUP_FAILED")) || (data === "LOGIN_REQUIRED")) || (data === "INTERNAL_ERROR")) || (data === "OOM_KILLED")) || (data === "SIGTERM")) || (data === "FORCE_KILLED")) || (data === "GENERAL_ERROR")) || (data === "EXITING_MEETING_BEFORE_RECORD")) || (data === "TRANSCRIPTION_FAILED")) || (data === "WAITING_FOR_HOST_TIMEOUT")) || (data === "RECORDING_RIGHTS_NOT_GRANTED")) || (data === "WAITING_FOR_AUTHORIZED_USER_TIMEOUT")) || (data === "UNABLE_JOIN_EXTERNAL_MEETING")) || (data === "CANNOT_REQUEST_RECORDING_RIGHT")) || (data === "MEETING_ENDED_PREMATURELY")) || (data === "SET_ZOOM_ID_AND_PWD_TOGETHER")) || (data === "CANNOT_GET_JWT_TOKEN")) || (data === "SDK_AUTH_FAILED")) || (data === "ZOOM_ACCESS_TOKEN_ERROR")) || (data === "ZOOM_OBF_TOKEN_ERROR")) || (data === "RECORDING_START_TIMEOUT")) || (data === "HOST_CLIENT_CANNOT_GRANT_PERMISSION")) || (data === "INSUFFICIENT_TOKENS")) || (data === "DAILY_BOT_CAP_REACHED")) || (data === "BOT_ALREADY_EXISTS")) || (data === "UNKNOWN_ERROR"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema68.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11360,16 +11726,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate147.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
-validate147.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate149.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11510,7 +11876,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err12 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -11535,7 +11901,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema65.properties.data.properties.event_id.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema67.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -11545,7 +11911,7 @@ vErrors.push(err14);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err15 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -11570,8 +11936,8 @@ errors++;
 }
 }
 if(data1.error_code !== undefined){
-if(!(validate147(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate149(data1.error_code, {instancePath:instancePath+"/data/error_code",parentData:data1,parentDataProperty:"error_code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 }
@@ -11613,8 +11979,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate132(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
@@ -11629,20 +11995,20 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate146.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_bot_status_change = validate150;
-const schema67 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}}},"extra":{"$ref":"./common/extra.json"}}};
-const schema68 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}}};
-const schema69 = {"anyOf":[{"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_bot_status_change = validate152;
+const schema69 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}}},"extra":{"$ref":"./common/extra.json"}}};
+const schema70 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}}};
+const schema71 = {"anyOf":[{"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]},{"type":"string"}]};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11663,7 +12029,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema69.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema71.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -11708,16 +12074,16 @@ vErrors = null;
 }
 }
 }
-validate152.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate153.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11746,8 +12112,8 @@ vErrors.push(err1);
 errors++;
 }
 if(data.code !== undefined){
-if(!(validate152(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate154(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
@@ -11824,16 +12190,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":{"code":true,"created_at":true,"start_time":true,"error_message":true},"dynamicProps":false,"dynamicItems":false};
+validate153.evaluated = {"props":{"code":true,"created_at":true,"start_time":true,"error_message":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11930,7 +12296,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err8 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -11955,7 +12321,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err10 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema67.properties.data.properties.event_id.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema69.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11965,7 +12331,7 @@ vErrors.push(err10);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err11 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -11978,8 +12344,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate151(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate153(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 }
@@ -11996,8 +12362,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate127(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate129(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 }
@@ -12012,20 +12378,20 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_bot_status_change = validate156;
-const schema70 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
-const schema71 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}},"additionalProperties":false};
-const schema72 = {"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]};
+export const strict_meetingbaas_schemas_bot_status_change = validate158;
+const schema72 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","const":"bot.status_change"},"data":{"type":"object","required":["bot_id","event_id","status"],"properties":{"bot_id":{"type":"string","format":"uuid"},"event_id":{"type":["string","null"],"format":"uuid"},"status":{"$ref":"./common/bot-status.json"}},"additionalProperties":false},"extra":{"$ref":"./common/extra.json"}},"additionalProperties":false};
+const schema73 = {"type":"object","required":["code","created_at"],"properties":{"code":{"$ref":"./bot-status-code.json"},"created_at":{"type":"string","format":"date-time"},"start_time":{"type":"integer","minimum":0},"error_message":{"type":"string"}},"additionalProperties":false};
+const schema74 = {"type":"string","enum":["queued","pickup_delayed","joining_call","in_waiting_room","in_waiting_for_host","in_call_not_recording","in_call_recording","recording_paused","recording_resumed","call_ended","recording_succeeded","recording_failed","transcribing","completed","failed","api_request_stop","bot_rejected","bot_removed","bot_removed_too_early","waiting_room_timeout","invalid_meeting_url","meeting_error"]};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12043,7 +12409,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((((((((((((data === "queued") || (data === "pickup_delayed")) || (data === "joining_call")) || (data === "in_waiting_room")) || (data === "in_waiting_for_host")) || (data === "in_call_not_recording")) || (data === "in_call_recording")) || (data === "recording_paused")) || (data === "recording_resumed")) || (data === "call_ended")) || (data === "recording_succeeded")) || (data === "recording_failed")) || (data === "transcribing")) || (data === "completed")) || (data === "failed")) || (data === "api_request_stop")) || (data === "bot_rejected")) || (data === "bot_removed")) || (data === "bot_removed_too_early")) || (data === "waiting_room_timeout")) || (data === "invalid_meeting_url")) || (data === "meeting_error"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema72.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema74.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12052,16 +12418,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate157.evaluated;
+const evaluated0 = validate159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12102,8 +12468,8 @@ errors++;
 }
 }
 if(data.code !== undefined){
-if(!(validate158(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.code, {instancePath:instancePath+"/code",parentData:data,parentDataProperty:"code",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -12180,16 +12546,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
-validate157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12310,7 +12676,7 @@ errors++;
 if(data1.bot_id !== undefined){
 let data2 = data1.bot_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err10 = {instancePath:instancePath+"/data/bot_id",schemaPath:"#/properties/data/properties/bot_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -12335,7 +12701,7 @@ errors++;
 if(data1.event_id !== undefined){
 let data3 = data1.event_id;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema70.properties.data.properties.event_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/type",keyword:"type",params:{type: schema72.properties.data.properties.event_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -12345,7 +12711,7 @@ vErrors.push(err12);
 errors++;
 }
 if(typeof data3 === "string"){
-if(!(formats24.validate(data3))){
+if(!(formats28.validate(data3))){
 const err13 = {instancePath:instancePath+"/data/event_id",schemaPath:"#/properties/data/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -12358,8 +12724,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate157(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate159(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 }
@@ -12376,8 +12742,8 @@ errors++;
 }
 }
 if(data.extra !== undefined){
-if(!(validate130(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate132(data.extra, {instancePath:instancePath+"/extra",parentData:data,parentDataProperty:"extra",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
@@ -12392,90 +12758,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_connection_created = validate162;
-const schema73 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}}}}};
-const schema74 = {"anyOf":[{"type":"string","enum":["google","microsoft"]},{"type":"string"}]};
-
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate163.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "google") || (data === "microsoft"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema74.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(typeof data !== "string"){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate163.errors = vErrors;
-return errors === 0;
-}
-validate163.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema75 = {"anyOf":[{"type":"string","enum":["active","error","revoked","permission_denied"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_calendar_connection_created = validate164;
+const schema75 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}}}}};
+const schema76 = {"anyOf":[{"type":"string","enum":["google","microsoft"]},{"type":"string"}]};
 
 function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12500,8 +12790,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema75.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(!((data === "google") || (data === "microsoft"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema76.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12551,11 +12841,87 @@ return errors === 0;
 }
 validate165.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema77 = {"anyOf":[{"type":"string","enum":["active","error","revoked","permission_denied"]},{"type":"string"}]};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate167.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema77.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(typeof data !== "string"){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate167.errors = vErrors;
+return errors === 0;
+}
+validate167.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12662,7 +13028,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err9 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -12685,8 +13051,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate163(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate165(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 }
@@ -12703,8 +13069,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate165(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+if(!(validate167(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 }
@@ -12756,51 +13122,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate164.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_connection_created = validate167;
-const schema76 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
-const schema77 = {"type":"string","enum":["google","microsoft"]};
-
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate168.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "google") || (data === "microsoft"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema77.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate168.errors = vErrors;
-return errors === 0;
-}
-validate168.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema78 = {"type":"string","enum":["active","error","revoked","permission_denied"]};
+export const strict_meetingbaas_schemas_calendar_connection_created = validate169;
+const schema78 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_created"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
+const schema79 = {"type":"string","enum":["google","microsoft"]};
 
 function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12822,8 +13151,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema78.enum},message:"must be equal to one of the allowed values"};
+if(!((data === "google") || (data === "microsoft"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema79.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -12837,11 +13166,48 @@ return errors === 0;
 }
 validate170.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema80 = {"type":"string","enum":["active","error","revoked","permission_denied"]};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate172.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "active") || (data === "error")) || (data === "revoked")) || (data === "permission_denied"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema80.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate172.errors = vErrors;
+return errors === 0;
+}
+validate172.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12972,7 +13338,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err11 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -12995,8 +13361,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate168(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
@@ -13013,8 +13379,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate170(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate172(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 }
@@ -13066,18 +13432,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate167.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_connection_deleted = validate172;
-const schema79 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}}}}};
+export const lenient_meetingbaas_schemas_calendar_connection_deleted = validate174;
+const schema81 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}}}}};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate174.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13164,7 +13530,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err7 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -13187,8 +13553,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate163(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate165(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 }
@@ -13240,18 +13606,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate174.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_connection_deleted = validate174;
-const schema80 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_connection_deleted = validate176;
+const schema82 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_deleted"},"data":{"type":"object","required":["calendar_id","calendar_platform","deleted_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"deleted_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate174.evaluated;
+const evaluated0 = validate176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13362,7 +13728,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err9 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -13385,8 +13751,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate168(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
@@ -13438,18 +13804,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
-validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_connection_updated = validate176;
-const schema81 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}}}};
+export const lenient_meetingbaas_schemas_calendar_connection_updated = validate178;
+const schema83 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}}}};
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate176.evaluated;
+const evaluated0 = validate178.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13566,7 +13932,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err10 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -13589,8 +13955,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate163(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate165(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 }
@@ -13607,8 +13973,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate165(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+if(!(validate167(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 }
@@ -13685,18 +14051,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
-validate176.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate178.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_connection_updated = validate179;
-const schema82 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_connection_updated = validate181;
+const schema84 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.connection_updated"},"data":{"type":"object","required":["calendar_id","calendar_platform","account_email","status","created_at","updated_at"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"calendar_platform":{"$ref":"./common/calendar-platform.json"},"account_email":{"type":"string"},"status":{"$ref":"./common/calendar-connection-status.json"},"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate179.evaluated;
+const evaluated0 = validate181.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13837,7 +14203,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err12 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -13860,8 +14226,8 @@ errors++;
 }
 }
 if(data1.calendar_platform !== undefined){
-if(!(validate168(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data1.calendar_platform, {instancePath:instancePath+"/data/calendar_platform",parentData:data1,parentDataProperty:"calendar_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
@@ -13878,8 +14244,8 @@ errors++;
 }
 }
 if(data1.status !== undefined){
-if(!(validate170(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate172(data1.status, {instancePath:instancePath+"/data/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 }
@@ -13956,19 +14322,19 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate179.errors = vErrors;
+validate181.errors = vErrors;
 return errors === 0;
 }
-validate179.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_event_cancelled = validate182;
-const schema83 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
-const schema84 = {"anyOf":[{"type":"string","enum":["one_off","recurring"]},{"type":"string"}]};
+export const lenient_meetingbaas_schemas_calendar_event_cancelled = validate184;
+const schema85 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
+const schema86 = {"anyOf":[{"type":"string","enum":["one_off","recurring"]},{"type":"string"}]};
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate183.evaluated;
+const evaluated0 = validate185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13989,83 +14355,6 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "one_off") || (data === "recurring"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema84.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(typeof data !== "string"){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate183.errors = vErrors;
-return errors === 0;
-}
-validate183.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema85 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}}};
-const schema86 = {"anyOf":[{"type":"string","enum":["confirmed","cancelled","tentative"]},{"type":"string"}]};
-
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate186.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(((data === "confirmed") || (data === "cancelled")) || (data === "tentative"))){
 const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema86.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -14111,12 +14400,13 @@ vErrors = null;
 }
 }
 }
-validate186.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
-validate186.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate185.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema87 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"string"},{"type":"null"}]};
+const schema87 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}}};
+const schema88 = {"anyOf":[{"type":"string","enum":["confirmed","cancelled","tentative"]},{"type":"string"}]};
 
 function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -14141,8 +14431,84 @@ vErrors.push(err0);
 }
 errors++;
 }
+if(!(((data === "confirmed") || (data === "cancelled")) || (data === "tentative"))){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema88.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(typeof data !== "string"){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate188.errors = vErrors;
+return errors === 0;
+}
+validate188.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema89 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"string"},{"type":"null"}]};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate190.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
 if(!(((data === "zoom") || (data === "meet")) || (data === "teams"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema87.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema89.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14200,16 +14566,16 @@ vErrors = null;
 }
 }
 }
-validate188.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate190.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate185.evaluated;
+const evaluated0 = validate187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14320,7 +14686,7 @@ errors++;
 if(data.event_id !== undefined){
 let data0 = data.event_id;
 if(typeof data0 === "string"){
-if(!(formats24.validate(data0))){
+if(!(formats28.validate(data0))){
 const err10 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -14405,8 +14771,8 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate186(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+if(!(validate188(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
@@ -14449,7 +14815,7 @@ errors++;
 if(data.meeting_url !== undefined){
 let data8 = data.meeting_url;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err20 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema85.properties.meeting_url.type},message:"must be string,null"};
+const err20 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema87.properties.meeting_url.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -14472,8 +14838,8 @@ errors++;
 }
 }
 if(data.meeting_platform !== undefined){
-if(!(validate188(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate190(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 }
@@ -14488,16 +14854,16 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate185.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
-validate185.evaluated = {"props":{"event_id":true,"start":true,"end":true,"title":true,"status":true,"is_all_day":true,"is_exception":true,"bot_scheduled":true,"meeting_url":true,"meeting_platform":true},"dynamicProps":false,"dynamicItems":false};
+validate187.evaluated = {"props":{"event_id":true,"start":true,"end":true,"title":true,"status":true,"is_all_day":true,"is_exception":true,"bot_scheduled":true,"meeting_url":true,"meeting_platform":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate182.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14594,7 +14960,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err8 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -14617,15 +14983,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate183(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema83.properties.data.properties.series_id.type},message:"must be string,null"};
+const err10 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema85.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -14635,7 +15001,7 @@ vErrors.push(err10);
 errors++;
 }
 if(typeof data4 === "string"){
-if(!(formats24.validate(data4))){
+if(!(formats28.validate(data4))){
 const err11 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -14652,8 +15018,8 @@ let data5 = data1.cancelled_instances;
 if(Array.isArray(data5)){
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate185(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate187(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 }
@@ -14692,19 +15058,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate182.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_event_cancelled = validate191;
-const schema88 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
-const schema89 = {"type":"string","enum":["one_off","recurring"]};
+export const strict_meetingbaas_schemas_calendar_event_cancelled = validate193;
+const schema90 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_cancelled"},"data":{"type":"object","required":["calendar_id","event_type","series_id","cancelled_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"cancelled_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
+const schema91 = {"type":"string","enum":["one_off","recurring"]};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate192.evaluated;
+const evaluated0 = validate194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14722,7 +15088,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "one_off") || (data === "recurring"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14731,18 +15097,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
-validate192.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate194.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema90 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}},"additionalProperties":false};
-const schema91 = {"type":"string","enum":["confirmed","cancelled","tentative"]};
+const schema92 = {"type":"object","required":["event_id","start","end","title","status","is_all_day","is_exception","bot_scheduled","meeting_url","meeting_platform"],"properties":{"event_id":{"type":"string","format":"uuid"},"start":{"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"},"title":{"type":"string"},"status":{"$ref":"./calendar-event-status.json"},"is_all_day":{"type":"boolean"},"is_exception":{"type":"boolean"},"bot_scheduled":{"type":"boolean"},"meeting_url":{"type":["string","null"],"format":"uri"},"meeting_platform":{"$ref":"./meeting-platform.json"}},"additionalProperties":false};
+const schema93 = {"type":"string","enum":["confirmed","cancelled","tentative"]};
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate195.evaluated;
+const evaluated0 = validate197.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14760,7 +15126,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "confirmed") || (data === "cancelled")) || (data === "tentative"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema93.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14769,17 +15135,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate195.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
-validate195.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate197.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema92 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"null"}]};
+const schema94 = {"anyOf":[{"type":"string","enum":["zoom","meet","teams"]},{"type":"null"}]};
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate197.evaluated;
+const evaluated0 = validate199.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14800,7 +15166,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "zoom") || (data === "meet")) || (data === "teams"))){
-const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema92.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema94.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -14845,16 +15211,16 @@ vErrors = null;
 }
 }
 }
-validate197.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
-validate197.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate199.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate194.evaluated;
+const evaluated0 = validate196.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -14963,7 +15329,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 in data){
-if(!(func13.call(schema90.properties, key0))){
+if(!(func13.call(schema92.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -14977,7 +15343,7 @@ errors++;
 if(data.event_id !== undefined){
 let data0 = data.event_id;
 if(typeof data0 === "string"){
-if(!(formats24.validate(data0))){
+if(!(formats28.validate(data0))){
 const err11 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -15062,8 +15428,8 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate195(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate197(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 }
@@ -15106,7 +15472,7 @@ errors++;
 if(data.meeting_url !== undefined){
 let data8 = data.meeting_url;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema90.properties.meeting_url.type},message:"must be string,null"};
+const err21 = {instancePath:instancePath+"/meeting_url",schemaPath:"#/properties/meeting_url/type",keyword:"type",params:{type: schema92.properties.meeting_url.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -15129,8 +15495,8 @@ errors++;
 }
 }
 if(data.meeting_platform !== undefined){
-if(!(validate197(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+if(!(validate199(data.meeting_platform, {instancePath:instancePath+"/meeting_platform",parentData:data,parentDataProperty:"meeting_platform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 }
@@ -15145,16 +15511,16 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate194.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
-validate194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate196.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate191.evaluated;
+const evaluated0 = validate193.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15275,7 +15641,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err10 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -15298,15 +15664,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate192(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema88.properties.data.properties.series_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema90.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -15316,7 +15682,7 @@ vErrors.push(err12);
 errors++;
 }
 if(typeof data4 === "string"){
-if(!(formats24.validate(data4))){
+if(!(formats28.validate(data4))){
 const err13 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -15333,8 +15699,8 @@ let data5 = data1.cancelled_instances;
 if(Array.isArray(data5)){
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate194(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate196(data5[i0], {instancePath:instancePath+"/data/cancelled_instances/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
@@ -15373,18 +15739,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate191.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
-validate191.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_event_created = validate200;
-const schema93 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
+export const lenient_meetingbaas_schemas_calendar_event_created = validate202;
+const schema95 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate200.evaluated;
+const evaluated0 = validate202.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15491,7 +15857,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err9 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -15514,15 +15880,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate183(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema93.properties.data.properties.series_id.type},message:"must be string,null"};
+const err11 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema95.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -15532,7 +15898,7 @@ vErrors.push(err11);
 errors++;
 }
 if(typeof data4 === "string"){
-if(!(formats24.validate(data4))){
+if(!(formats28.validate(data4))){
 const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -15561,8 +15927,8 @@ let data6 = data1.instances;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate185(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate187(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 }
@@ -15601,18 +15967,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate200.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
-validate200.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate202.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_event_created = validate203;
-const schema94 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_event_created = validate205;
+const schema96 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_created"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate203.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15743,7 +16109,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err11 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -15766,15 +16132,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate192(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err13 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema94.properties.data.properties.series_id.type},message:"must be string,null"};
+const err13 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema96.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -15784,7 +16150,7 @@ vErrors.push(err13);
 errors++;
 }
 if(typeof data4 === "string"){
-if(!(formats24.validate(data4))){
+if(!(formats28.validate(data4))){
 const err14 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -15813,8 +16179,8 @@ let data6 = data1.instances;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate194(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate196(data6[i0], {instancePath:instancePath+"/data/instances/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
@@ -15853,18 +16219,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_event_updated = validate206;
-const schema95 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
+export const lenient_meetingbaas_schemas_calendar_event_updated = validate208;
+const schema97 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}}}}};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate206.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -15981,7 +16347,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err10 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -16004,15 +16370,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate183(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema95.properties.data.properties.series_id.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema97.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -16022,7 +16388,7 @@ vErrors.push(err12);
 errors++;
 }
 if(typeof data4 === "string"){
-if(!(formats24.validate(data4))){
+if(!(formats28.validate(data4))){
 const err13 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -16063,8 +16429,8 @@ let data7 = data1.affected_instances;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate185(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate187(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 }
@@ -16103,18 +16469,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate206.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate206.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_event_updated = validate209;
-const schema96 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_event_updated = validate211;
+const schema98 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.event_updated"},"data":{"type":"object","required":["calendar_id","event_type","series_id","series_bot_scheduled","is_exception","affected_instances"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"event_type":{"$ref":"./common/calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"is_exception":{"type":"boolean"},"affected_instances":{"type":"array","items":{"$ref":"./common/calendar-event-instance.json"}}},"additionalProperties":false}},"additionalProperties":false};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate209.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16255,7 +16621,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err12 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -16278,15 +16644,15 @@ errors++;
 }
 }
 if(data1.event_type !== undefined){
-if(!(validate192(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data1.event_type, {instancePath:instancePath+"/data/event_type",parentData:data1,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
 if(data1.series_id !== undefined){
 let data4 = data1.series_id;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err14 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema96.properties.data.properties.series_id.type},message:"must be string,null"};
+const err14 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/type",keyword:"type",params:{type: schema98.properties.data.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -16296,7 +16662,7 @@ vErrors.push(err14);
 errors++;
 }
 if(typeof data4 === "string"){
-if(!(formats24.validate(data4))){
+if(!(formats28.validate(data4))){
 const err15 = {instancePath:instancePath+"/data/series_id",schemaPath:"#/properties/data/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -16337,8 +16703,8 @@ let data7 = data1.affected_instances;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate194(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate196(data7[i0], {instancePath:instancePath+"/data/affected_instances/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
@@ -16377,19 +16743,19 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate209.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_calendar_events_synced = validate212;
-const schema97 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}}}}};
-const schema98 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}}};
+export const lenient_meetingbaas_schemas_calendar_events_synced = validate214;
+const schema99 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}}}}};
+const schema100 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}}};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16438,15 +16804,15 @@ vErrors.push(err3);
 errors++;
 }
 if(data.event_type !== undefined){
-if(!(validate183(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate185(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 }
 if(data.series_id !== undefined){
 let data1 = data.series_id;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema98.properties.series_id.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema100.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -16456,7 +16822,7 @@ vErrors.push(err4);
 errors++;
 }
 if(typeof data1 === "string"){
-if(!(formats24.validate(data1))){
+if(!(formats28.validate(data1))){
 const err5 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -16485,8 +16851,8 @@ let data3 = data.instances;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate185(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate187(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 }
@@ -16513,16 +16879,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate213.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":{"event_type":true,"series_id":true,"series_bot_scheduled":true,"instances":true},"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":{"event_type":true,"series_id":true,"series_bot_scheduled":true,"instances":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate212.evaluated;
+const evaluated0 = validate214.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16599,7 +16965,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err6 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -16626,8 +16992,8 @@ let data3 = data1.events;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate213(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+if(!(validate215(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 }
@@ -16666,19 +17032,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate212.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
-validate212.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate214.evaluated = {"props":{"event":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_calendar_events_synced = validate217;
-const schema99 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}},"additionalProperties":false}},"additionalProperties":false};
-const schema100 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_calendar_events_synced = validate219;
+const schema101 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","const":"calendar.events_synced"},"data":{"type":"object","required":["calendar_id","events"],"properties":{"calendar_id":{"type":"string","format":"uuid"},"events":{"type":"array","items":{"$ref":"./common/calendar-event-series.json"}}},"additionalProperties":false}},"additionalProperties":false};
+const schema102 = {"type":"object","required":["event_type","series_id","series_bot_scheduled","instances"],"properties":{"event_type":{"$ref":"./calendar-event-type.json"},"series_id":{"type":["string","null"],"format":"uuid"},"series_bot_scheduled":{"type":"boolean"},"instances":{"type":"array","items":{"$ref":"./calendar-event-instance.json"}}},"additionalProperties":false};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate218.evaluated;
+const evaluated0 = validate220.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16739,15 +17105,15 @@ errors++;
 }
 }
 if(data.event_type !== undefined){
-if(!(validate192(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate194(data.event_type, {instancePath:instancePath+"/event_type",parentData:data,parentDataProperty:"event_type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 }
 if(data.series_id !== undefined){
 let data1 = data.series_id;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema100.properties.series_id.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/type",keyword:"type",params:{type: schema102.properties.series_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -16757,7 +17123,7 @@ vErrors.push(err5);
 errors++;
 }
 if(typeof data1 === "string"){
-if(!(formats24.validate(data1))){
+if(!(formats28.validate(data1))){
 const err6 = {instancePath:instancePath+"/series_id",schemaPath:"#/properties/series_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -16786,8 +17152,8 @@ let data3 = data.instances;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate194(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate196(data3[i0], {instancePath:instancePath+"/instances/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 }
@@ -16814,16 +17180,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate220.errors = vErrors;
 return errors === 0;
 }
-validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate219.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -16924,7 +17290,7 @@ errors++;
 if(data1.calendar_id !== undefined){
 let data2 = data1.calendar_id;
 if(typeof data2 === "string"){
-if(!(formats24.validate(data2))){
+if(!(formats28.validate(data2))){
 const err8 = {instancePath:instancePath+"/data/calendar_id",schemaPath:"#/properties/data/properties/calendar_id/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -16951,8 +17317,8 @@ let data3 = data1.events;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate218(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate220(data3[i0], {instancePath:instancePath+"/data/events/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
 errors = vErrors.length;
 }
 }
@@ -16991,18 +17357,18 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate217.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_envelope_callback = validate222;
-const schema101 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}}};
+export const lenient_meetingbaas_schemas_envelope_callback = validate224;
+const schema103 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}}};
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate222.evaluated;
+const evaluated0 = validate224.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17081,7 +17447,7 @@ errors++;
 if(data.extra !== undefined){
 let data2 = data.extra;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema101.properties.extra.type},message:"must be object,null"};
+const err6 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema103.properties.extra.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17102,18 +17468,18 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate222.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
-validate222.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
+validate224.evaluated = {"props":{"event":true,"data":true,"extra":true},"dynamicProps":false,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_envelope_callback = validate223;
-const schema102 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_envelope_callback = validate225;
+const schema104 = {"type":"object","required":["event","data","extra"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"additionalProperties":false};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate223.evaluated;
+const evaluated0 = validate225.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17204,7 +17570,7 @@ errors++;
 if(data.extra !== undefined){
 let data2 = data.extra;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema102.properties.extra.type},message:"must be object,null"};
+const err7 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema104.properties.extra.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -17225,19 +17591,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate223.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
-validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const lenient_meetingbaas_schemas_envelope_webhook = validate224;
-const schema103 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"if":{"required":["event"],"properties":{"event":{"type":"string","pattern":"^bot\\."}}},"then":{"required":["extra"],"properties":{"extra":{"type":["object","null"]}}}};
+export const lenient_meetingbaas_schemas_envelope_webhook = validate226;
+const schema105 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"if":{"required":["event"],"properties":{"event":{"type":"string","pattern":"^bot\\."}}},"then":{"required":["extra"],"properties":{"extra":{"type":["object","null"]}}}};
 const pattern9 = new RegExp("^bot\\.", "u");
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate224.evaluated;
+const evaluated0 = validate226.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17316,7 +17682,7 @@ errors++;
 if(data.extra !== undefined){
 let data1 = data.extra;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/extra",schemaPath:"#/then/properties/extra/type",keyword:"type",params:{type: schema103.then.properties.extra.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/extra",schemaPath:"#/then/properties/extra/type",keyword:"type",params:{type: schema105.then.properties.extra.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17413,7 +17779,7 @@ errors++;
 if(data.extra !== undefined){
 let data4 = data.extra;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema103.properties.extra.type},message:"must be object,null"};
+const err11 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema105.properties.extra.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17434,19 +17800,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate224.errors = vErrors;
+validate226.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate224.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate226.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-export const strict_meetingbaas_schemas_envelope_webhook = validate225;
-const schema104 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"if":{"required":["event"],"properties":{"event":{"type":"string","pattern":"^bot\\."}}},"then":{"required":["extra"],"properties":{"extra":{"type":["object","null"]}}},"additionalProperties":false};
+export const strict_meetingbaas_schemas_envelope_webhook = validate227;
+const schema106 = {"type":"object","required":["event","data"],"properties":{"event":{"type":"string","minLength":1},"data":{"type":"object"},"extra":{"type":["object","null"]}},"if":{"required":["event"],"properties":{"event":{"type":"string","pattern":"^bot\\."}}},"then":{"required":["extra"],"properties":{"extra":{"type":["object","null"]}}},"additionalProperties":false};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate225.evaluated;
+const evaluated0 = validate227.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -17525,7 +17891,7 @@ errors++;
 if(data.extra !== undefined){
 let data1 = data.extra;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/extra",schemaPath:"#/then/properties/extra/type",keyword:"type",params:{type: schema104.then.properties.extra.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/extra",schemaPath:"#/then/properties/extra/type",keyword:"type",params:{type: schema106.then.properties.extra.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17628,7 +17994,7 @@ errors++;
 if(data.extra !== undefined){
 let data4 = data.extra;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema104.properties.extra.type},message:"must be object,null"};
+const err12 = {instancePath:instancePath+"/extra",schemaPath:"#/properties/extra/type",keyword:"type",params:{type: schema106.properties.extra.type},message:"must be object,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -17649,8 +18015,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate225.errors = vErrors;
+validate227.errors = vErrors;
 return errors === 0;
 }
-validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate227.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { loadWebhooks, providers } from "@meeting-webhooks/specs";
 import connect from "connect";
 import express from "express";
 import Fastify from "fastify";
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingWebhooksPlugin } from "../src/adapters/fastify.js";
 import { createFetchHandler } from "../src/adapters/fetch.js";
 import { createNodeMiddleware } from "../src/adapters/node.js";
-import { createMeetingWebhooks } from "../src/index.js";
+import { createMeetingWebhooks, webhookRoutes } from "../src/index.js";
 import {
   callbackSecret,
   cronofySecret,
@@ -202,5 +203,26 @@ describe("createFetchHandler with plain Request objects (Next.js route handlers,
     );
     expect(answer.status).toBe(413);
     expect(pulled).toBeLessThan(10);
+  });
+});
+
+describe("webhookRoutes", () => {
+  it("take exactly the HTTP methods the contracts declare for each provider and channel", () => {
+    const declared = new Map<string, Set<string>>();
+    for (const provider of providers) {
+      for (const webhook of loadWebhooks(provider)) {
+        const key = `${provider}/${webhook.channel}`;
+        const methods = declared.get(key) ?? new Set<string>();
+        for (const method of webhook.methods) methods.add(method);
+        declared.set(key, methods);
+      }
+    }
+    const routed = new Map(
+      [...webhookRoutes().values()].map((route) => [
+        `${route.provider}/${route.channel}`,
+        new Set(route.methods),
+      ]),
+    );
+    expect(routed).toEqual(declared);
   });
 });

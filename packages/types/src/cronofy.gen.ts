@@ -85,7 +85,8 @@ export interface components {
                 /** @description What happened; includes one `meeting_agent_activated` interaction. */
                 interactions: components["schemas"]["Interaction"][];
             };
-            event: components["schemas"]["CalendarEvent"];
+            /** @description The calendar event the Meeting Agent was provisioned on. Every callback example Cronofy publishes carries it, but an agent scheduled directly (`POST /v1/meeting_agents`) is not tied to a calendar event and Cronofy shows no callback of one, so it is optional here as in the envelope: read it when present. */
+            event?: components["schemas"]["CalendarEvent"];
             meeting_agent: components["schemas"]["MeetingAgent"];
         };
         /**
@@ -208,7 +209,8 @@ export interface components {
                 /** @description What happened; includes one `meeting_agent_complete` interaction. */
                 interactions: components["schemas"]["Interaction"][];
             };
-            event: components["schemas"]["CalendarEvent"];
+            /** @description The calendar event the Meeting Agent was provisioned on. Every callback example Cronofy publishes carries it, but an agent scheduled directly (`POST /v1/meeting_agents`) is not tied to a calendar event and Cronofy shows no callback of one, so it is optional here as in the envelope: read it when present. */
+            event?: components["schemas"]["CalendarEvent"];
             /** @description The Meeting Agent that completed, with its recording details and resources. */
             meeting_agent: {
                 /** @description The Meeting Agent's id, `agt_` followed by a hex id. */
@@ -237,7 +239,8 @@ export interface components {
                 /** @description What happened; includes one `meeting_agent_failed` interaction that carries a `subtype`. */
                 interactions: components["schemas"]["Interaction"][];
             };
-            event: components["schemas"]["CalendarEvent"];
+            /** @description The calendar event the Meeting Agent was provisioned on. Every callback example Cronofy publishes carries it, but an agent scheduled directly (`POST /v1/meeting_agents`) is not tied to a calendar event and Cronofy shows no callback of one, so it is optional here as in the envelope: read it when present. */
+            event?: components["schemas"]["CalendarEvent"];
             meeting_agent: components["schemas"]["MeetingAgent"];
         };
         /**

@@ -59,6 +59,8 @@ export type MeetingBaasErrorCode = MeetingBaasComponents["schemas"]["ErrorCode"]
 export type MeetingBaasOutputTranscription = MeetingBaasComponents["schemas"]["OutputTranscription"];
 export type MeetingBaasRawTranscription = MeetingBaasComponents["schemas"]["RawTranscription"];
 export type MeetingBaasDiarizationSegment = MeetingBaasComponents["schemas"]["DiarizationSegment"];
+/** The file behind `chat_messages` of `bot.completed`: every chat message of the meeting, the bot's own included. */
+export type MeetingBaasChatMessages = MeetingBaasComponents["schemas"]["ChatMessages"];
 
 // ---- Both providers --------------------------------------------------------------------------------------
 

@@ -9,12 +9,17 @@ export interface webhooks {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Bot completed (callback, PUT)
+         * @description The same callback as the `POST` operation, sent with `PUT` because the bot's `callback_config.method`
+         *     (or the `method` of a `retry-callback` body) is `PUT`: same headers, same payload, same answers.
+         */
+        put: operations["meetingBaasBotCompletedCallbackPut"];
         /**
          * Bot completed (callback)
          * @description Fires once per bot, after it has left the meeting and its recording, diarization and
-         *     transcription are processed. The artifact URLs are signed and valid for 4 hours; fetch or copy
-         *     the files promptly, or have the payload re-sent with fresh URLs. Sent to `callback_config.url`
+         *     transcription are processed. The artifact URLs are presigned and valid for 4 hours from when they
+         *     were generated; copy the files promptly (`GET /v2/bots/{bot_id}` gives fresh URLs). Sent to `callback_config.url`
          *     with `POST`, or with `PUT` when `callback_config.method` is `PUT`.
          */
         post: operations["meetingBaasBotCompletedCallback"];
@@ -32,7 +37,12 @@ export interface webhooks {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Bot failed (callback, PUT)
+         * @description The same callback as the `POST` operation, sent with `PUT` because the bot's `callback_config.method`
+         *     (or the `method` of a `retry-callback` body) is `PUT`: same headers, same payload, same answers.
+         */
+        put: operations["meetingBaasBotFailedCallbackPut"];
         /**
          * Bot failed (callback)
          * @description Fires once per bot when it could not join, record or finish the meeting. `error_code` says
@@ -60,8 +70,8 @@ export interface webhooks {
          * Bot status changed
          * @description Fires each time a bot enters a new status: queued, joining, waiting room, recording, paused,
          *     call ended, transcribing, completed or failed, and more. `status.code` is an open list;
-         *     `start_time` comes with `in_call_recording` and `error_message` with
-         *     `recording_failed`. Delivered by Svix to the account's webhook endpoint.
+         *     `start_time` comes with `in_call_recording`, and `error_message` with `recording_failed` and
+         *     `meeting_error` (and possibly other error statuses). Delivered by Svix to the account's webhook endpoint.
          */
         post: operations["meetingBaasBotStatusChange"];
         delete?: never;
@@ -82,8 +92,8 @@ export interface webhooks {
         /**
          * Bot completed (webhook)
          * @description Fires once per bot, after it has left the meeting and its recording, diarization and
-         *     transcription are processed. The artifact URLs are signed and valid for 4 hours; fetch or copy
-         *     the files promptly, or have the payload re-sent with fresh URLs. Delivered by Svix to the
+         *     transcription are processed. The artifact URLs are presigned and valid for 4 hours from when they
+         *     were generated; copy the files promptly (`GET /v2/bots/{bot_id}` gives fresh URLs). Delivered by Svix to the
          *     account's webhook endpoint.
          */
         post: operations["meetingBaasBotCompletedWebhook"];
@@ -126,9 +136,10 @@ export interface webhooks {
         put?: never;
         /**
          * Chat message in the meeting
-         * @description Fires when someone posts a message in the meeting chat while the bot is in the meeting.
-         *     `sender_id` is the sender's participant id, or null when the sender could not be matched to a
-         *     participant. Delivered by Svix to the account's webhook endpoint.
+         * @description Fires in real time when a participant posts a message in the meeting chat while the bot is in
+         *     the meeting; the bot's own messages are not reported (the `chat_messages` artifact of
+         *     `bot.completed` has them all). `sender_id` is the sender's participant id (the Zoom SDK user id on
+         *     Zoom, null on Microsoft Teams), or null when the sender could not be matched to a participant. Delivered by Svix to the account's webhook endpoint.
          */
         post: operations["meetingBaasBotChatMessage"];
         delete?: never;
@@ -292,7 +303,7 @@ export interface components {
     schemas: {
         /**
          * BotCompleted
-         * @description Sent when a bot has left its meeting and its recording and transcription are ready. Sent both as a per-bot callback (to `callback_config.url`) and as an account webhook. The artifact URLs are signed and expire after 4 hours; `POST /v2/bots/{bot_id}/retry-callback` or `resend-webhook` re-sends the payload with fresh URLs.
+         * @description Sent when a bot has left its meeting and its recording and transcription are ready. Sent both as a per-bot callback (to `callback_config.url`) and as an account webhook. The artifact URLs are presigned and valid for 4 hours from when they were generated; download them promptly. Fresh URLs come from `GET /v2/bots/{bot_id}`; a callback re-sent with `POST /v2/bots/{bot_id}/retry-callback` also carries new ones.
          */
         BotCompleted: {
             /**
@@ -332,30 +343,35 @@ export interface components {
                 data_deleted: boolean;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the video recording (MP4), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the video recording (MP4), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when video was not recorded (`recording_mode` `audio_only`), is not available or the bot's data was deleted.
                  */
                 video: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the audio recording (FLAC), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the audio recording (FLAC), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when it is not available or the bot's data was deleted.
                  */
                 audio: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the speaker diarization, JSON Lines of `DiarizationSegment`, valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the speaker diarization, JSON Lines of `DiarizationSegment`, valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when it is not available or the bot's data was deleted.
                  */
                 diarization: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the transcription provider's raw output (`RawTranscription`), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the transcription provider's raw output (`RawTranscription`), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when transcription was not enabled, is not available or the bot's data was deleted.
                  */
                 raw_transcription: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the processed transcription (`OutputTranscription`), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the processed transcription (`OutputTranscription`), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when transcription was not enabled, is not available or the bot's data was deleted.
                  */
                 transcription: string | null;
-                /** @description The transcription provider used, such as `gladia`. Null when transcription was not enabled or the provider is not known. */
+                /**
+                 * Format: uri
+                 * @description A presigned URL to download the meeting's chat (`ChatMessages`: every message exchanged, those the bot sent included), valid for 4 hours from when it was generated. Null when no chat message was exchanged or the bot's data was deleted. Optional: the provider's pages show it in every `bot.completed` example, but its machine-readable schema does not list it yet (specs/README.md, "Where the sources disagree").
+                 */
+                chat_messages?: string | null;
+                /** @description The transcription provider used; the provider's pages name `gladia` as an example. Null when transcription was not enabled or the provider is not known. */
                 transcription_provider: string | null;
                 /** @description The ids of the transcription jobs at the transcription provider. Null when transcription was not enabled or the ids are not known. */
                 transcription_ids: string[] | null;
@@ -374,7 +390,7 @@ export interface components {
         Participant: {
             /** @description The participant's name (full name or display name) as the meeting platform showed it. */
             name: string;
-            /** @description The participant's sequential id within this meeting (1, 2, 3…), the same id that `bot.chat_message` uses as `sender_id`. Null when not available. */
+            /** @description The participant's id: the platform's user id where the platform gives one (the Zoom SDK user id on Zoom), otherwise an id Meeting BaaS assigns (Google Meet: derived from the profile picture or the name, so it stays the same across rejoins). The same id as `sender_id` of chat messages and `user_id` of diarization segments. Null when not available. */
             id: number | null;
             /** @description The name shown in the meeting's interface, when it differs from `name`. */
             display_name?: string;
@@ -424,24 +440,43 @@ export interface components {
         };
         /**
          * ErrorCode
-         * @description Why a bot failed, for programmatic handling. An open list: Meeting BaaS has more codes than it documents (notably Zoom-specific ones) and adds new ones, so any string is accepted; handle an unknown code as an unknown error.
+         * @description Why a bot failed, for programmatic handling. An open list: Meeting BaaS adds codes over time and names a few outside its error-code page, so any string is accepted; handle an unknown code as an unknown error.
          *
-         *     - `BOT_REMOVED`, `BOT_REMOVED_TOO_EARLY`: a participant removed the bot (too early: before anything usable was recorded).
-         *     - `NO_ATTENDEES`, `NO_SPEAKER`: the bot left because nobody else was there, or nobody spoke, for too long.
+         *     Normal ends:
+         *     - `BOT_REMOVED`: a participant removed the bot.
+         *     - `NO_ATTENDEES`, `NO_SPEAKER`: nobody joined, or nobody spoke.
          *     - `RECORDING_TIMEOUT`: the recording reached its maximum length.
-         *     - `API_REQUEST`: the bot was stopped through the API.
-         *     - `BOT_NOT_ACCEPTED`: nobody admitted the bot into the meeting.
-         *     - `TIMEOUT_WAITING_TO_START`, `WAITING_FOR_HOST_TIMEOUT`: the meeting, or its host, did not start in time.
-         *     - `CANNOT_JOIN_MEETING`, `LOGIN_REQUIRED`: the bot could not join (for instance the meeting admits signed-in users only).
-         *     - `INVALID_MEETING_URL`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
+         *     - `API_REQUEST`: the bot was stopped through the API (the leave endpoint).
+         *
+         *     Errors:
+         *     - `BOT_NOT_ACCEPTED`: the participants or the platform did not admit the bot.
+         *     - `TIMEOUT_WAITING_TO_START`: recording did not start in time.
+         *     - `CANNOT_JOIN_MEETING`: the meeting is unreachable or does not exist.
+         *     - `BOT_REMOVED_TOO_EARLY`: the bot was removed before anything usable was recorded.
+         *     - `INVALID_MEETING_URL`: the meeting URL is not valid.
          *     - `STREAMING_SETUP_FAILED`: the requested audio streaming could not be set up.
-         *     - `RECORDING_RIGHTS_NOT_GRANTED`: the host did not allow the bot to record.
-         *     - `EXITING_MEETING_BEFORE_RECORD`: the bot left before recording started.
+         *     - `LOGIN_REQUIRED`: the meeting admits signed-in users only.
+         *     - `INTERNAL_ERROR`: an error on Meeting BaaS's side while recording.
+         *     - `EXITING_MEETING_BEFORE_RECORD`: the bot left before recording started (asked to leave, or the meeting ended first).
          *     - `TRANSCRIPTION_FAILED`: the meeting was recorded but could not be transcribed.
-         *     - `INSUFFICIENT_TOKENS`, `DAILY_BOT_CAP_REACHED`, `BOT_ALREADY_EXISTS`: account limits or a duplicate bot.
-         *     - `INTERNAL_ERROR`, `OOM_KILLED`, `SIGTERM`, `FORCE_KILLED`, `GENERAL_ERROR`, `UNKNOWN_ERROR`: a failure on Meeting BaaS's side.
+         *
+         *     Crashes: `OOM_KILLED`, `SIGTERM`, `FORCE_KILLED`, `GENERAL_ERROR`.
+         *
+         *     Zoom only:
+         *     - `WAITING_FOR_HOST_TIMEOUT`: the host never joined.
+         *     - `WAITING_FOR_AUTHORIZED_USER_TIMEOUT`: the user who authorised the OBF token never joined.
+         *     - `UNABLE_JOIN_EXTERNAL_MEETING`: the Zoom SDK app may not join meetings of another Zoom organisation.
+         *     - `RECORDING_RIGHTS_NOT_GRANTED`, `CANNOT_REQUEST_RECORDING_RIGHT`, `HOST_CLIENT_CANNOT_GRANT_PERMISSION`: the host did not, could not be asked to, or (from a client such as Zoom Rooms) cannot grant recording rights.
+         *     - `RECORDING_START_TIMEOUT`: recording was allowed but never started.
+         *     - `MEETING_ENDED_PREMATURELY`: the meeting ended before the bot could take part.
+         *     - `SET_ZOOM_ID_AND_PWD_TOGETHER`, `CANNOT_GET_JWT_TOKEN`, `SDK_AUTH_FAILED`: the Zoom SDK credentials are incomplete or refused.
+         *     - `ZOOM_ACCESS_TOKEN_ERROR`, `ZOOM_OBF_TOKEN_ERROR`: a ZAK or OBF token could not be obtained or used.
+         *
+         *     When the bot is queued (scheduled and calendar bots): `INSUFFICIENT_TOKENS`, `DAILY_BOT_CAP_REACHED`, `BOT_ALREADY_EXISTS`.
+         *
+         *     `UNKNOWN_ERROR`: the cause could not be determined.
          */
-        ErrorCode: "BOT_REMOVED" | "NO_ATTENDEES" | "NO_SPEAKER" | "RECORDING_TIMEOUT" | "API_REQUEST" | "BOT_NOT_ACCEPTED" | "TIMEOUT_WAITING_TO_START" | "CANNOT_JOIN_MEETING" | "BOT_REMOVED_TOO_EARLY" | "INVALID_MEETING_URL" | "STREAMING_SETUP_FAILED" | "LOGIN_REQUIRED" | "INTERNAL_ERROR" | "OOM_KILLED" | "SIGTERM" | "FORCE_KILLED" | "GENERAL_ERROR" | "EXITING_MEETING_BEFORE_RECORD" | "TRANSCRIPTION_FAILED" | "WAITING_FOR_HOST_TIMEOUT" | "RECORDING_RIGHTS_NOT_GRANTED" | "INSUFFICIENT_TOKENS" | "DAILY_BOT_CAP_REACHED" | "BOT_ALREADY_EXISTS" | "UNKNOWN_ERROR" | (string & {});
+        ErrorCode: "BOT_REMOVED" | "NO_ATTENDEES" | "NO_SPEAKER" | "RECORDING_TIMEOUT" | "API_REQUEST" | "BOT_NOT_ACCEPTED" | "TIMEOUT_WAITING_TO_START" | "CANNOT_JOIN_MEETING" | "BOT_REMOVED_TOO_EARLY" | "INVALID_MEETING_URL" | "STREAMING_SETUP_FAILED" | "LOGIN_REQUIRED" | "INTERNAL_ERROR" | "OOM_KILLED" | "SIGTERM" | "FORCE_KILLED" | "GENERAL_ERROR" | "EXITING_MEETING_BEFORE_RECORD" | "TRANSCRIPTION_FAILED" | "WAITING_FOR_HOST_TIMEOUT" | "RECORDING_RIGHTS_NOT_GRANTED" | "WAITING_FOR_AUTHORIZED_USER_TIMEOUT" | "UNABLE_JOIN_EXTERNAL_MEETING" | "CANNOT_REQUEST_RECORDING_RIGHT" | "MEETING_ENDED_PREMATURELY" | "SET_ZOOM_ID_AND_PWD_TOGETHER" | "CANNOT_GET_JWT_TOKEN" | "SDK_AUTH_FAILED" | "ZOOM_ACCESS_TOKEN_ERROR" | "ZOOM_OBF_TOKEN_ERROR" | "RECORDING_START_TIMEOUT" | "HOST_CLIENT_CANNOT_GRANT_PERMISSION" | "INSUFFICIENT_TOKENS" | "DAILY_BOT_CAP_REACHED" | "BOT_ALREADY_EXISTS" | "UNKNOWN_ERROR" | (string & {});
         /**
          * BotStatusChange
          * @description Sent as an account webhook each time a bot changes status (joining, in the waiting room, recording, transcribing…). Status codes are an open list.
@@ -481,7 +516,7 @@ export interface components {
             created_at: string;
             /** @description When the recording started, in Unix seconds. Only present with `in_call_recording`. */
             start_time?: number;
-            /** @description What went wrong. Only present with `recording_failed`. */
+            /** @description What went wrong, for people. Present with `recording_failed` and `meeting_error`, and possibly with other error statuses; the official schema mentions `recording_failed` only (specs/README.md, "Where the sources disagree"). */
             error_message?: string;
         };
         /**
@@ -489,7 +524,7 @@ export interface components {
          * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time, so any string is accepted and an unknown code must not make a receiver reject the delivery.
          *
          *     - `queued`: the bot is waiting to be started.
-         *     - `pickup_delayed`: starting the bot takes longer than usual; it is still queued.
+         *     - `pickup_delayed`: the bot has stayed queued longer than the expected pickup window; informational, it may still join normally.
          *     - `joining_call`: the bot is joining the meeting.
          *     - `in_waiting_room`: the bot waits in the waiting room or lobby to be admitted.
          *     - `in_waiting_for_host`: the meeting has not been started by its host yet.
@@ -508,14 +543,16 @@ export interface components {
          *     - `bot_removed_too_early`: the bot was removed before anything usable was recorded.
          *     - `waiting_room_timeout`: nobody admitted the bot from the waiting room in time.
          *     - `invalid_meeting_url`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
-         *     - `meeting_error`: the meeting platform reported an error.
+         *     - `meeting_error`: a meeting-related error; `error_message` says which.
+         *
+         *     On Google Meet and Microsoft Teams, `api_request_stop`, `bot_rejected`, `bot_removed`, `bot_removed_too_early`, `waiting_room_timeout`, `invalid_meeting_url` and `meeting_error` say why a recording is about to fail: `recording_failed` and then `bot.failed` follow.
          *
          *     An unreleased SDK generator spec also had `awaiting_reconciliation`, `transcription_failed` and `retrying` (with `attempt`/`max`); the official `openapi-v2.json` does not, so they are not listed, and the open list accepts them.
          */
         BotStatusCode: "queued" | "pickup_delayed" | "joining_call" | "in_waiting_room" | "in_waiting_for_host" | "in_call_not_recording" | "in_call_recording" | "recording_paused" | "recording_resumed" | "call_ended" | "recording_succeeded" | "recording_failed" | "transcribing" | "completed" | "failed" | "api_request_stop" | "bot_rejected" | "bot_removed" | "bot_removed_too_early" | "waiting_room_timeout" | "invalid_meeting_url" | "meeting_error" | (string & {});
         /**
          * BotChatMessage
-         * @description Sent as an account webhook when a message is posted in the meeting chat while the bot is in the meeting.
+         * @description Sent as an account webhook, in real time, when a participant posts a message in the meeting chat while the bot is in the meeting. Messages the bot itself sends are not reported; the `chat_messages` artifact of `bot.completed` lists every message.
          */
         BotChatMessage: {
             /**
@@ -535,17 +572,17 @@ export interface components {
                  * @description The UUID of the calendar event (instance) the bot was scheduled for. Null for bots created directly rather than from a calendar.
                  */
                 event_id: string | null;
-                /** @description The chat message's unique identifier. */
+                /** @description The chat message's identifier; its form varies by meeting platform. */
                 message_id: string;
                 /** @description The sender's display name. */
                 sender_name: string;
-                /** @description The sender's sequential participant id (see `Participant.id`). Null when the sender could not be matched to a participant. */
+                /** @description The sender's participant id, as `Participant.id`: the Zoom SDK user id on Zoom, the id Meeting BaaS assigns on Google Meet, always null on Microsoft Teams; null whenever the sender could not be matched to a participant. The official schema calls it a sequential participant id (specs/README.md, "Where the sources disagree"). */
                 sender_id: number | null;
                 /** @description The message's text. */
                 text: string;
                 /**
                  * Format: date-time
-                 * @description When Meeting BaaS sent this payload: an RFC 3339 date-time with any offset (usually UTC, `Z`). A redelivery carries a new value.
+                 * @description When Meeting BaaS sent this webhook, not when the message was posted in the meeting: an RFC 3339 date-time with any offset (usually UTC, `Z`). A redelivery carries a new value.
                  */
                 sent_at: string;
             };
@@ -883,7 +920,7 @@ export interface components {
         };
         /**
          * TranscriptionProvider
-         * @description The speech-to-text provider that made a transcription. Meeting BaaS uses Gladia today. An open list.
+         * @description The speech-to-text provider that made a transcription. Meeting BaaS supports Gladia (`gladia`) today; its transcription page announces Assembly AI and Deepgram without giving their values, so they are not listed. An open list.
          */
         TranscriptionProvider: "gladia" | (string & {});
         /**
@@ -969,7 +1006,7 @@ export interface components {
         };
         /**
          * DiarizationSegment
-         * @description One line of the JSON Lines file behind the `diarization` signed URL of `bot.completed`: who spoke from when to when. Zoom segments also carry the speaker's Zoom `user_id`; Google Meet and Microsoft Teams segments do not.
+         * @description One line of the JSON Lines file behind the `diarization` signed URL of `bot.completed`: who spoke from when to when. Zoom segments carry the speaker's Zoom user id and may carry the language; Google Meet segments carry the id Meeting BaaS assigned to the speaker when it has one; Microsoft Teams segments carry neither.
          */
         DiarizationSegment: {
             /** @description The real name of the speaker, as shown in the meeting. */
@@ -978,11 +1015,30 @@ export interface components {
             start_time: number;
             /** @description When the segment ends, in seconds from the start of the recording. */
             end_time: number;
-            /** @description The speaker's user id on the meeting platform (Zoom only). */
+            /** @description The speaker's id: the Zoom user id on Zoom, the id Meeting BaaS assigns on Google Meet (kept across rejoins), absent on Microsoft Teams. The same id as `Participant.id`. The official schema documents it for Zoom only (specs/README.md, "Where the sources disagree"). */
             user_id?: number;
-            /** @description The language spoken in the segment, when detected, such as `en`. */
+            /** @description The language spoken in the segment, such as `en` (Zoom only, when detected). */
             lang?: string;
         };
+        /**
+         * ChatMessages
+         * @description The JSON file behind the `chat_messages` signed URL of `bot.completed`: every chat message exchanged during the meeting, including those the bot itself sent (which no `bot.chat_message` webhook reports). Only made when at least one message was exchanged; otherwise `chat_messages` is null.
+         */
+        ChatMessages: {
+            /** @description The message's identifier; its form varies by meeting platform (the provider's examples show a `spaces/…/messages/…` path and a UUID). */
+            message_id: string;
+            /** @description The display name of whoever sent the message. */
+            sender_name: string;
+            /** @description The sender's participant id, as `Participant.id`: the Zoom SDK user id on Zoom, the id Meeting BaaS assigns on Google Meet (may be null), always null on Microsoft Teams, and null whenever the sender could not be matched to a participant. */
+            sender_id: number | null;
+            /** @description The message's text (HTML tags removed on Microsoft Teams). */
+            text: string;
+            /**
+             * Format: date-time
+             * @description When the message was sent or received in the meeting (unlike `sent_at` of `bot.chat_message`, which is when that webhook was sent). An RFC 3339 date-time with any offset.
+             */
+            timestamp: string;
+        }[];
         /**
          * Problem
          * @description An RFC 9457 problem document, as a receiver built with this project answers errors. `code` is a stable machine-readable reason.
@@ -1012,8 +1068,8 @@ export interface components {
             content?: never;
         };
         /**
-         * @description The receiver refused the callback, for example because `x-mb-secret` did not match. Meeting BaaS never
-         *     retries after a 4xx: the callback is dropped until it is re-sent with
+         * @description The receiver refused the callback, for example because `x-mb-secret` did not match. A 4xx is final for a
+         *     callback (`x-delivery-policies.callback`): it is dropped until it is sent again with
          *     `POST /v2/bots/{bot_id}/retry-callback`. Answer 4xx only for deliveries that must not be retried.
          */
         CallbackRejected: {
@@ -1025,9 +1081,9 @@ export interface components {
             };
         };
         /**
-         * @description The receiver failed. After a 5xx, a network error or a timeout (30 s per attempt) Meeting BaaS retries:
-         *     4 attempts in all, waiting 1 s, 5 s and 15 s between them. After the last attempt the callback can be
-         *     re-sent, with fresh signed URLs, with `POST /v2/bots/{bot_id}/retry-callback`.
+         * @description The receiver failed. A 5xx, like a network error or a timeout, is retried on the callback schedule
+         *     (`x-delivery-policies.callback`); after the last attempt, `POST /v2/bots/{bot_id}/retry-callback` sends the
+         *     callback again with new signed URLs.
          */
         CallbackReceiverError: {
             headers: {
@@ -1038,8 +1094,9 @@ export interface components {
             };
         };
         /**
-         * @description Only a 2xx answered within 30 s counts as delivered. Verify the Svix signature, store the payload
-         *     (de-duplicating on `svix-id`) and process it asynchronously.
+         * @description Only a 2xx answered within 30 s counts as delivered, and one success resets the endpoint's 5-day
+         *     auto-disable clock. Verify the Svix signature, store the payload (de-duplicating on `svix-id`) and process
+         *     it asynchronously.
          */
         WebhookAcknowledged: {
             headers: {
@@ -1048,9 +1105,10 @@ export interface components {
             content?: never;
         };
         /**
-         * @description The receiver refused the webhook, for example because the signature or timestamp did not verify. Svix
-         *     treats a 4xx like any other failure and retries: up to 7 attempts over about 3 hours, waiting 5 s, 10 s,
-         *     5 min, 15 min, 30 min and 2 h (each ±20 % jitter), with a 30 s timeout per attempt.
+         * @description The receiver refused the webhook, for example because the signature or timestamp did not verify. A 4xx
+         *     is a failure like any other: it is retried on the webhook schedule (`x-delivery-policies.webhook`), a `429`
+         *     with at least 60 s before the next attempt, and counts towards disabling the endpoint after 5 days of
+         *     failures.
          */
         WebhookRejected: {
             headers: {
@@ -1061,9 +1119,9 @@ export interface components {
             };
         };
         /**
-         * @description The receiver failed. Svix retries anything but a 2xx, including timeouts (30 s per attempt): up to 7
-         *     attempts over about 3 hours, waiting 5 s, 10 s, 5 min, 15 min, 30 min and 2 h (each ±20 % jitter).
-         *     A bot's final webhook can be sent again with `POST /v2/bots/{bot_id}/resend-webhook`.
+         * @description The receiver failed. A 5xx, like a timeout (at least 60 s before the next attempt then), is retried on
+         *     the webhook schedule (`x-delivery-policies.webhook`) and counts towards disabling the endpoint after 5 days
+         *     of failures. A bot's final webhook can be sent again with `POST /v2/bots/{bot_id}/resend-webhook`.
          */
         WebhookReceiverError: {
             headers: {
@@ -1202,6 +1260,7 @@ export type OutputTranscription = components['schemas']['OutputTranscription'];
 export type TranscriptionProvider = components['schemas']['TranscriptionProvider'];
 export type RawTranscription = components['schemas']['RawTranscription'];
 export type DiarizationSegment = components['schemas']['DiarizationSegment'];
+export type ChatMessages = components['schemas']['ChatMessages'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseCallbackAcknowledged = components['responses']['CallbackAcknowledged'];
 export type ResponseCallbackRejected = components['responses']['CallbackRejected'];
@@ -1226,6 +1285,27 @@ export type RequestBodyCalendarEventUpdated = components['requestBodies']['Calen
 export type RequestBodyCalendarEventCancelled = components['requestBodies']['CalendarEventCancelled'];
 export type $defs = Record<string, never>;
 export interface operations {
+    meetingBaasBotCompletedCallbackPut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The callback secret, sent when callback_config.secret is set. It is the configured secret itself, not a
+                 *     signature: compare it in constant time and answer 401 or 403 when it does not match.
+                 * @example mbcb_5f2c9e71d04a4b8e9a3c6d1f7e20b48a
+                 */
+                "x-mb-secret"?: components["parameters"]["XMbSecret"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["BotCompleted"];
+        responses: {
+            "2XX": components["responses"]["CallbackAcknowledged"];
+            "4XX": components["responses"]["CallbackRejected"];
+            "5XX": components["responses"]["CallbackReceiverError"];
+        };
+    };
     meetingBaasBotCompletedCallback: {
         parameters: {
             query?: never;
@@ -1241,6 +1321,27 @@ export interface operations {
             cookie?: never;
         };
         requestBody: components["requestBodies"]["BotCompleted"];
+        responses: {
+            "2XX": components["responses"]["CallbackAcknowledged"];
+            "4XX": components["responses"]["CallbackRejected"];
+            "5XX": components["responses"]["CallbackReceiverError"];
+        };
+    };
+    meetingBaasBotFailedCallbackPut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The callback secret, sent when callback_config.secret is set. It is the configured secret itself, not a
+                 *     signature: compare it in constant time and answer 401 or 403 when it does not match.
+                 * @example mbcb_5f2c9e71d04a4b8e9a3c6d1f7e20b48a
+                 */
+                "x-mb-secret"?: components["parameters"]["XMbSecret"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["BotFailed"];
         responses: {
             "2XX": components["responses"]["CallbackAcknowledged"];
             "4XX": components["responses"]["CallbackRejected"];

@@ -212,7 +212,8 @@ export interface components {
                 /** @description What happened; includes one `meeting_agent_activated` interaction. */
                 interactions: components["schemas"]["Interaction"][];
             };
-            event: components["schemas"]["CalendarEvent"];
+            /** @description The calendar event the Meeting Agent was provisioned on. Every callback example Cronofy publishes carries it, but an agent scheduled directly (`POST /v1/meeting_agents`) is not tied to a calendar event and Cronofy shows no callback of one, so it is optional here as in the envelope: read it when present. */
+            event?: components["schemas"]["CalendarEvent"];
             meeting_agent: components["schemas"]["MeetingAgent"];
         };
         /**
@@ -335,7 +336,8 @@ export interface components {
                 /** @description What happened; includes one `meeting_agent_complete` interaction. */
                 interactions: components["schemas"]["Interaction"][];
             };
-            event: components["schemas"]["CalendarEvent"];
+            /** @description The calendar event the Meeting Agent was provisioned on. Every callback example Cronofy publishes carries it, but an agent scheduled directly (`POST /v1/meeting_agents`) is not tied to a calendar event and Cronofy shows no callback of one, so it is optional here as in the envelope: read it when present. */
+            event?: components["schemas"]["CalendarEvent"];
             /** @description The Meeting Agent that completed, with its recording details and resources. */
             meeting_agent: {
                 /** @description The Meeting Agent's id, `agt_` followed by a hex id. */
@@ -364,7 +366,8 @@ export interface components {
                 /** @description What happened; includes one `meeting_agent_failed` interaction that carries a `subtype`. */
                 interactions: components["schemas"]["Interaction"][];
             };
-            event: components["schemas"]["CalendarEvent"];
+            /** @description The calendar event the Meeting Agent was provisioned on. Every callback example Cronofy publishes carries it, but an agent scheduled directly (`POST /v1/meeting_agents`) is not tied to a calendar event and Cronofy shows no callback of one, so it is optional here as in the envelope: read it when present. */
+            event?: components["schemas"]["CalendarEvent"];
             meeting_agent: components["schemas"]["MeetingAgent"];
         };
         /**
@@ -406,7 +409,7 @@ export interface components {
             created_at: string;
             /** @description When the recording started, in Unix seconds. Only present with `in_call_recording`. */
             start_time?: number;
-            /** @description What went wrong. Only present with `recording_failed`. */
+            /** @description What went wrong, for people. Present with `recording_failed` and `meeting_error`, and possibly with other error statuses; the official schema mentions `recording_failed` only (specs/README.md, "Where the sources disagree"). */
             error_message?: string;
         };
         /**
@@ -414,7 +417,7 @@ export interface components {
          * @description A bot's status in its lifecycle. An open list: Meeting BaaS adds codes over time, so any string is accepted and an unknown code must not make a receiver reject the delivery.
          *
          *     - `queued`: the bot is waiting to be started.
-         *     - `pickup_delayed`: starting the bot takes longer than usual; it is still queued.
+         *     - `pickup_delayed`: the bot has stayed queued longer than the expected pickup window; informational, it may still join normally.
          *     - `joining_call`: the bot is joining the meeting.
          *     - `in_waiting_room`: the bot waits in the waiting room or lobby to be admitted.
          *     - `in_waiting_for_host`: the meeting has not been started by its host yet.
@@ -433,7 +436,9 @@ export interface components {
          *     - `bot_removed_too_early`: the bot was removed before anything usable was recorded.
          *     - `waiting_room_timeout`: nobody admitted the bot from the waiting room in time.
          *     - `invalid_meeting_url`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
-         *     - `meeting_error`: the meeting platform reported an error.
+         *     - `meeting_error`: a meeting-related error; `error_message` says which.
+         *
+         *     On Google Meet and Microsoft Teams, `api_request_stop`, `bot_rejected`, `bot_removed`, `bot_removed_too_early`, `waiting_room_timeout`, `invalid_meeting_url` and `meeting_error` say why a recording is about to fail: `recording_failed` and then `bot.failed` follow.
          *
          *     An unreleased SDK generator spec also had `awaiting_reconciliation`, `transcription_failed` and `retrying` (with `attempt`/`max`); the official `openapi-v2.json` does not, so they are not listed, and the open list accepts them.
          */
@@ -445,7 +450,7 @@ export interface components {
         Extra: Record<string, unknown> | null;
         /**
          * BotCompleted
-         * @description Sent when a bot has left its meeting and its recording and transcription are ready. Sent both as a per-bot callback (to `callback_config.url`) and as an account webhook. The artifact URLs are signed and expire after 4 hours; `POST /v2/bots/{bot_id}/retry-callback` or `resend-webhook` re-sends the payload with fresh URLs.
+         * @description Sent when a bot has left its meeting and its recording and transcription are ready. Sent both as a per-bot callback (to `callback_config.url`) and as an account webhook. The artifact URLs are presigned and valid for 4 hours from when they were generated; download them promptly. Fresh URLs come from `GET /v2/bots/{bot_id}`; a callback re-sent with `POST /v2/bots/{bot_id}/retry-callback` also carries new ones.
          */
         BotCompleted: {
             /**
@@ -485,30 +490,35 @@ export interface components {
                 data_deleted: boolean;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the video recording (MP4), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the video recording (MP4), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when video was not recorded (`recording_mode` `audio_only`), is not available or the bot's data was deleted.
                  */
                 video: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the audio recording (FLAC), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the audio recording (FLAC), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when it is not available or the bot's data was deleted.
                  */
                 audio: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the speaker diarization, JSON Lines of `DiarizationSegment`, valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the speaker diarization, JSON Lines of `DiarizationSegment`, valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when it is not available or the bot's data was deleted.
                  */
                 diarization: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the transcription provider's raw output (`RawTranscription`), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the transcription provider's raw output (`RawTranscription`), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when transcription was not enabled, is not available or the bot's data was deleted.
                  */
                 raw_transcription: string | null;
                 /**
                  * Format: uri
-                 * @description A signed URL to download the processed transcription (`OutputTranscription`), valid for 4 hours from `sent_at`. Null when it is not available or the bot's data was deleted.
+                 * @description A presigned URL to download the processed transcription (`OutputTranscription`), valid for 4 hours from when it was generated (fetch new URLs with `GET /v2/bots/{bot_id}` once it has expired). Null when transcription was not enabled, is not available or the bot's data was deleted.
                  */
                 transcription: string | null;
-                /** @description The transcription provider used, such as `gladia`. Null when transcription was not enabled or the provider is not known. */
+                /**
+                 * Format: uri
+                 * @description A presigned URL to download the meeting's chat (`ChatMessages`: every message exchanged, those the bot sent included), valid for 4 hours from when it was generated. Null when no chat message was exchanged or the bot's data was deleted. Optional: the provider's pages show it in every `bot.completed` example, but its machine-readable schema does not list it yet (specs/README.md, "Where the sources disagree").
+                 */
+                chat_messages?: string | null;
+                /** @description The transcription provider used; the provider's pages name `gladia` as an example. Null when transcription was not enabled or the provider is not known. */
                 transcription_provider: string | null;
                 /** @description The ids of the transcription jobs at the transcription provider. Null when transcription was not enabled or the ids are not known. */
                 transcription_ids: string[] | null;
@@ -527,7 +537,7 @@ export interface components {
         Participant: {
             /** @description The participant's name (full name or display name) as the meeting platform showed it. */
             name: string;
-            /** @description The participant's sequential id within this meeting (1, 2, 3…), the same id that `bot.chat_message` uses as `sender_id`. Null when not available. */
+            /** @description The participant's id: the platform's user id where the platform gives one (the Zoom SDK user id on Zoom), otherwise an id Meeting BaaS assigns (Google Meet: derived from the profile picture or the name, so it stays the same across rejoins). The same id as `sender_id` of chat messages and `user_id` of diarization segments. Null when not available. */
             id: number | null;
             /** @description The name shown in the meeting's interface, when it differs from `name`. */
             display_name?: string;
@@ -572,27 +582,46 @@ export interface components {
         };
         /**
          * ErrorCode
-         * @description Why a bot failed, for programmatic handling. An open list: Meeting BaaS has more codes than it documents (notably Zoom-specific ones) and adds new ones, so any string is accepted; handle an unknown code as an unknown error.
+         * @description Why a bot failed, for programmatic handling. An open list: Meeting BaaS adds codes over time and names a few outside its error-code page, so any string is accepted; handle an unknown code as an unknown error.
          *
-         *     - `BOT_REMOVED`, `BOT_REMOVED_TOO_EARLY`: a participant removed the bot (too early: before anything usable was recorded).
-         *     - `NO_ATTENDEES`, `NO_SPEAKER`: the bot left because nobody else was there, or nobody spoke, for too long.
+         *     Normal ends:
+         *     - `BOT_REMOVED`: a participant removed the bot.
+         *     - `NO_ATTENDEES`, `NO_SPEAKER`: nobody joined, or nobody spoke.
          *     - `RECORDING_TIMEOUT`: the recording reached its maximum length.
-         *     - `API_REQUEST`: the bot was stopped through the API.
-         *     - `BOT_NOT_ACCEPTED`: nobody admitted the bot into the meeting.
-         *     - `TIMEOUT_WAITING_TO_START`, `WAITING_FOR_HOST_TIMEOUT`: the meeting, or its host, did not start in time.
-         *     - `CANNOT_JOIN_MEETING`, `LOGIN_REQUIRED`: the bot could not join (for instance the meeting admits signed-in users only).
-         *     - `INVALID_MEETING_URL`: the meeting URL is not a valid Zoom, Google Meet or Microsoft Teams link.
+         *     - `API_REQUEST`: the bot was stopped through the API (the leave endpoint).
+         *
+         *     Errors:
+         *     - `BOT_NOT_ACCEPTED`: the participants or the platform did not admit the bot.
+         *     - `TIMEOUT_WAITING_TO_START`: recording did not start in time.
+         *     - `CANNOT_JOIN_MEETING`: the meeting is unreachable or does not exist.
+         *     - `BOT_REMOVED_TOO_EARLY`: the bot was removed before anything usable was recorded.
+         *     - `INVALID_MEETING_URL`: the meeting URL is not valid.
          *     - `STREAMING_SETUP_FAILED`: the requested audio streaming could not be set up.
-         *     - `RECORDING_RIGHTS_NOT_GRANTED`: the host did not allow the bot to record.
-         *     - `EXITING_MEETING_BEFORE_RECORD`: the bot left before recording started.
+         *     - `LOGIN_REQUIRED`: the meeting admits signed-in users only.
+         *     - `INTERNAL_ERROR`: an error on Meeting BaaS's side while recording.
+         *     - `EXITING_MEETING_BEFORE_RECORD`: the bot left before recording started (asked to leave, or the meeting ended first).
          *     - `TRANSCRIPTION_FAILED`: the meeting was recorded but could not be transcribed.
-         *     - `INSUFFICIENT_TOKENS`, `DAILY_BOT_CAP_REACHED`, `BOT_ALREADY_EXISTS`: account limits or a duplicate bot.
-         *     - `INTERNAL_ERROR`, `OOM_KILLED`, `SIGTERM`, `FORCE_KILLED`, `GENERAL_ERROR`, `UNKNOWN_ERROR`: a failure on Meeting BaaS's side.
+         *
+         *     Crashes: `OOM_KILLED`, `SIGTERM`, `FORCE_KILLED`, `GENERAL_ERROR`.
+         *
+         *     Zoom only:
+         *     - `WAITING_FOR_HOST_TIMEOUT`: the host never joined.
+         *     - `WAITING_FOR_AUTHORIZED_USER_TIMEOUT`: the user who authorised the OBF token never joined.
+         *     - `UNABLE_JOIN_EXTERNAL_MEETING`: the Zoom SDK app may not join meetings of another Zoom organisation.
+         *     - `RECORDING_RIGHTS_NOT_GRANTED`, `CANNOT_REQUEST_RECORDING_RIGHT`, `HOST_CLIENT_CANNOT_GRANT_PERMISSION`: the host did not, could not be asked to, or (from a client such as Zoom Rooms) cannot grant recording rights.
+         *     - `RECORDING_START_TIMEOUT`: recording was allowed but never started.
+         *     - `MEETING_ENDED_PREMATURELY`: the meeting ended before the bot could take part.
+         *     - `SET_ZOOM_ID_AND_PWD_TOGETHER`, `CANNOT_GET_JWT_TOKEN`, `SDK_AUTH_FAILED`: the Zoom SDK credentials are incomplete or refused.
+         *     - `ZOOM_ACCESS_TOKEN_ERROR`, `ZOOM_OBF_TOKEN_ERROR`: a ZAK or OBF token could not be obtained or used.
+         *
+         *     When the bot is queued (scheduled and calendar bots): `INSUFFICIENT_TOKENS`, `DAILY_BOT_CAP_REACHED`, `BOT_ALREADY_EXISTS`.
+         *
+         *     `UNKNOWN_ERROR`: the cause could not be determined.
          */
-        ErrorCode: "BOT_REMOVED" | "NO_ATTENDEES" | "NO_SPEAKER" | "RECORDING_TIMEOUT" | "API_REQUEST" | "BOT_NOT_ACCEPTED" | "TIMEOUT_WAITING_TO_START" | "CANNOT_JOIN_MEETING" | "BOT_REMOVED_TOO_EARLY" | "INVALID_MEETING_URL" | "STREAMING_SETUP_FAILED" | "LOGIN_REQUIRED" | "INTERNAL_ERROR" | "OOM_KILLED" | "SIGTERM" | "FORCE_KILLED" | "GENERAL_ERROR" | "EXITING_MEETING_BEFORE_RECORD" | "TRANSCRIPTION_FAILED" | "WAITING_FOR_HOST_TIMEOUT" | "RECORDING_RIGHTS_NOT_GRANTED" | "INSUFFICIENT_TOKENS" | "DAILY_BOT_CAP_REACHED" | "BOT_ALREADY_EXISTS" | "UNKNOWN_ERROR" | (string & {});
+        ErrorCode: "BOT_REMOVED" | "NO_ATTENDEES" | "NO_SPEAKER" | "RECORDING_TIMEOUT" | "API_REQUEST" | "BOT_NOT_ACCEPTED" | "TIMEOUT_WAITING_TO_START" | "CANNOT_JOIN_MEETING" | "BOT_REMOVED_TOO_EARLY" | "INVALID_MEETING_URL" | "STREAMING_SETUP_FAILED" | "LOGIN_REQUIRED" | "INTERNAL_ERROR" | "OOM_KILLED" | "SIGTERM" | "FORCE_KILLED" | "GENERAL_ERROR" | "EXITING_MEETING_BEFORE_RECORD" | "TRANSCRIPTION_FAILED" | "WAITING_FOR_HOST_TIMEOUT" | "RECORDING_RIGHTS_NOT_GRANTED" | "WAITING_FOR_AUTHORIZED_USER_TIMEOUT" | "UNABLE_JOIN_EXTERNAL_MEETING" | "CANNOT_REQUEST_RECORDING_RIGHT" | "MEETING_ENDED_PREMATURELY" | "SET_ZOOM_ID_AND_PWD_TOGETHER" | "CANNOT_GET_JWT_TOKEN" | "SDK_AUTH_FAILED" | "ZOOM_ACCESS_TOKEN_ERROR" | "ZOOM_OBF_TOKEN_ERROR" | "RECORDING_START_TIMEOUT" | "HOST_CLIENT_CANNOT_GRANT_PERMISSION" | "INSUFFICIENT_TOKENS" | "DAILY_BOT_CAP_REACHED" | "BOT_ALREADY_EXISTS" | "UNKNOWN_ERROR" | (string & {});
         /**
          * BotChatMessage
-         * @description Sent as an account webhook when a message is posted in the meeting chat while the bot is in the meeting.
+         * @description Sent as an account webhook, in real time, when a participant posts a message in the meeting chat while the bot is in the meeting. Messages the bot itself sends are not reported; the `chat_messages` artifact of `bot.completed` lists every message.
          */
         BotChatMessage: {
             /**
@@ -612,17 +641,17 @@ export interface components {
                  * @description The UUID of the calendar event (instance) the bot was scheduled for. Null for bots created directly rather than from a calendar.
                  */
                 event_id: string | null;
-                /** @description The chat message's unique identifier. */
+                /** @description The chat message's identifier; its form varies by meeting platform. */
                 message_id: string;
                 /** @description The sender's display name. */
                 sender_name: string;
-                /** @description The sender's sequential participant id (see `Participant.id`). Null when the sender could not be matched to a participant. */
+                /** @description The sender's participant id, as `Participant.id`: the Zoom SDK user id on Zoom, the id Meeting BaaS assigns on Google Meet, always null on Microsoft Teams; null whenever the sender could not be matched to a participant. The official schema calls it a sequential participant id (specs/README.md, "Where the sources disagree"). */
                 sender_id: number | null;
                 /** @description The message's text. */
                 text: string;
                 /**
                  * Format: date-time
-                 * @description When Meeting BaaS sent this payload: an RFC 3339 date-time with any offset (usually UTC, `Z`). A redelivery carries a new value.
+                 * @description When Meeting BaaS sent this webhook, not when the message was posted in the meeting: an RFC 3339 date-time with any offset (usually UTC, `Z`). A redelivery carries a new value.
                  */
                 sent_at: string;
             };
@@ -942,7 +971,7 @@ export interface components {
             durationSeconds?: number | null;
             /** @description Why it failed (provider subtype or error code and message). */
             failureReason?: string | null;
-            /** @description True when an artifact URL had expired (403): ask Meeting BaaS for fresh URLs with retry-callback. */
+            /** @description True when an artifact URL had expired (403): fetch fresh URLs from Meeting BaaS `GET /v2/bots/{bot_id}`, or have the callback sent again with `retry-callback`. (The name predates the provider documenting `GET /v2/bots/{bot_id}` for this.) */
             needsRetryCallback?: boolean;
             /** @description The bot or agent status history, oldest first. */
             timeline: {

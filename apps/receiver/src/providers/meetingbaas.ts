@@ -91,6 +91,7 @@ export function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string
       add("audio", data.audio);
       add("diarization", data.diarization);
       add("raw_transcription", data.raw_transcription);
+      add("chat_messages", data.chat_messages);
       add("transcript", data.transcription, "meetingbaas/transcription");
       return {
         meeting: {

@@ -52,8 +52,13 @@ Options:
   --concurrency <n>       deliveries in flight at once (default 1)
   --seed <s>              fixtures and ordering are the same for the same seed (default: random)
   --method <POST|PUT>     meetingbaas callbacks only: callback_config.method (default POST)
-  --retry                 replay the provider's retries with real waits (Meeting BaaS callbacks: 1 s, 5 s, 15 s
-                          after 5xx or network errors; webhooks: 5 s … 2 h after anything but 2xx)
+  --retry                 replay the provider's retries as its contract states them (x-delivery-policies):
+                          Meeting BaaS callbacks 1 s, 5 s, 15 s after a 5xx, a timeout or a network error (a 4xx
+                          is final); webhooks 5 s, 10 s, 5 min, 15 min, 30 min, 2 h (±20 % jitter) after
+                          anything but a 2xx, at least 60 s after a 429 or a timeout; Cronofy publishes none: one
+                          attempt. The waits are real unless --retry-scale shrinks them
+  --retry-scale <x>       multiply every wait of --retry by x (default 1): 0.001 replays the 3-hour webhook
+                          schedule in about 11 s, for tests
   --quiet                 print only the summary
   -h, --help              show this help
 
@@ -141,6 +146,7 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
         seed: { type: "string" },
         method: { type: "string" },
         retry: { type: "boolean" },
+        "retry-scale": { type: "string" },
         quiet: { type: "boolean" },
       },
     }),
@@ -190,6 +196,14 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
       `--duplicates must be a fraction in [0, 1) or a whole number, got ${JSON.stringify(values.duplicates)}.`,
     );
   }
+  const retryScale = values["retry-scale"] === undefined ? 1 : Number(values["retry-scale"]);
+  if (!Number.isFinite(retryScale) || retryScale < 0) {
+    throw new UsageError(
+      `--retry-scale must be a number ≥ 0, such as 0.001, got ${JSON.stringify(values["retry-scale"])}.`,
+    );
+  }
+  if (values["retry-scale"] !== undefined && !values.retry)
+    throw new UsageError("--retry-scale scales the waits of --retry: add --retry.");
   const seed = values.seed ?? String(Math.floor(Math.random() * 2 ** 31));
   const secrets = values.secret ??
     io.env.MEETING_WEBHOOKS_SECRETS?.split(",").filter(Boolean) ?? [
@@ -232,6 +246,7 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
     concurrency,
     seed,
     retry: Boolean(values.retry),
+    timeScale: retryScale,
     onReport: (report, done, planned) => {
       const last = report.attempts[report.attempts.length - 1];
       if (!values.quiet) {

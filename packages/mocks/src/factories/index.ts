@@ -35,6 +35,8 @@ export const meetingbaas = {
   rawTranscription: meetingbaasFactories.rawTranscription,
   diarization: meetingbaasFactories.diarization,
   diarizationSegment: meetingbaasFactories.diarizationSegment,
+  chatMessages: meetingbaasFactories.chatMessages,
+  participantIds: meetingbaasFactories.participantIds,
   artifactUrls: meetingbaasFactories.artifactUrls,
   toJsonLines: meetingbaasFactories.toJsonLines,
 };

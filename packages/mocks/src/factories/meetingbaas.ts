@@ -1,5 +1,6 @@
 // Fixture factories for Meeting BaaS v2 callbacks and webhooks, and the artifacts behind `bot.completed`'s URLs.
 import type {
+  MeetingBaasChatMessages,
   MeetingBaasDiarizationSegment,
   MeetingBaasEventName,
   MeetingBaasOutputTranscription,
@@ -31,6 +32,7 @@ export const artifactFiles = {
   diarization: "diarization.jsonl",
   raw_transcription: "raw_transcription.json",
   transcription: "output_transcription.json",
+  chat_messages: "chat_messages.json",
 } as const;
 export type ArtifactField = keyof typeof artifactFiles;
 
@@ -59,11 +61,34 @@ function extraOf(botId: string, meeting: Meeting): Extra {
   };
 }
 
-function participants(meeting: Meeting, random: Random): BotCompleted["data"]["participants"] {
+/**
+ * Each person's participant id, as the provider's artifacts page describes it per platform: the Zoom SDK user id on
+ * Zoom, an id Meeting BaaS assigns elsewhere. The same id is the chat `sender_id` (always null on Teams) and the
+ * diarization `user_id` (Zoom and Google Meet only), so every fixture of one bot agrees.
+ */
+export function participantIds(botId: string): number[] {
+  const meeting = meetingFor(botId);
+  if (meeting.platform !== "zoom") return meeting.people.map((_, i) => i + 1);
+  const zoomIds = createRandom(`zoom:${botId}`);
+  return meeting.people.map(() => zoomIds.int(16_000_000, 16_999_999));
+}
+
+/** The chat `sender_id` of the person at `index`: null on Microsoft Teams, which maps no chat sender to a participant. */
+function senderIdOf(botId: string, index: number): number | null {
+  return meetingFor(botId).platform === "teams" ? null : (participantIds(botId)[index] ?? null);
+}
+
+/** Whether anybody wrote in the chat of this bot's meeting: when nobody did, `chat_messages` is null. */
+function hadChat(botId: string): boolean {
+  return createRandom(`chat:${botId}`).chance(0.75);
+}
+
+function participants(botId: string, meeting: Meeting, random: Random): BotCompleted["data"]["participants"] {
+  const ids = participantIds(botId);
   return meeting.people.map((person, i) =>
     random.chance(0.3)
-      ? { name: person.name, id: i + 1, display_name: `${person.name} (${meeting.company})` }
-      : { name: person.name, id: i + 1 },
+      ? { name: person.name, id: ids[i] as number, display_name: `${person.name} (${meeting.company})` }
+      : { name: person.name, id: ids[i] as number },
   );
 }
 
@@ -90,7 +115,7 @@ export function botCompleted(overrides?: DeepPartial<BotCompleted>, options?: Fa
   const sentAt = nowOf(options) - random.int(20, 90) * 1000;
   const exitedAt = sentAt - random.int(60, 240) * 1000 - random.int(0, 999);
   const joinedAt = exitedAt - meeting.durationSeconds * 1000 - random.int(0, 999);
-  const people = participants(meeting, random);
+  const people = participants(botId, meeting, random);
   const spoke = new Set(meeting.turns.map((turn) => turn.speaker));
   const base: BotCompleted = {
     event: "bot.completed",
@@ -104,6 +129,7 @@ export function botCompleted(overrides?: DeepPartial<BotCompleted>, options?: Fa
       exited_at: iso(exitedAt),
       data_deleted: false,
       ...artifactUrls(botId, sentAt, random),
+      ...(hadChat(botId) ? {} : { chat_messages: null }),
       transcription_provider: "gladia",
       transcription_ids: [random.uuid()],
       sent_at: iso(sentAt),
@@ -199,7 +225,7 @@ export function botChatMessage(
       event_id: eventIdOf(botId),
       message_id: random.uuid(),
       sender_name: meeting.people[sender]?.name ?? "Guest",
-      sender_id: sender + 1,
+      sender_id: senderIdOf(botId, sender),
       text: random.pick(chatLines),
       sent_at: iso(nowOf(options) - random.int(0, 3000)),
     },
@@ -505,14 +531,14 @@ export function rawTranscription(
 export function diarization(options?: FactoryOptions & { botId?: string }): MeetingBaasDiarizationSegment[] {
   const botId = options?.botId ?? randomOf(options, "meetingbaas.bot").uuid();
   const meeting = meetingFor(botId);
-  const zoomIds = createRandom(`zoom:${botId}`);
-  const userIds = meeting.people.map(() => zoomIds.int(16_000_000, 16_999_999));
+  const userIds = participantIds(botId);
+  // Zoom segments carry the user id and the language; Google Meet segments the assigned id; Teams segments neither.
   return meeting.turns.map((turn) => ({
     speaker: meeting.people[turn.speaker]?.name ?? `Speaker ${turn.speaker + 1}`,
     start_time: turn.start,
     end_time: turn.end,
-    ...(meeting.platform === "zoom" ? { user_id: userIds[turn.speaker] as number } : {}),
-    lang: meeting.language,
+    ...(meeting.platform === "teams" ? {} : { user_id: userIds[turn.speaker] as number }),
+    ...(meeting.platform === "zoom" ? { lang: meeting.language } : {}),
   }));
 }
 
@@ -524,6 +550,44 @@ export function diarizationSegment(
   const segments = diarization(options);
   const random = randomOf(options, "meetingbaas.diarization_segment");
   return deepMerge(random.pick(segments), overrides);
+}
+
+/**
+ * The chat behind `data.chat_messages`: what the participants wrote during the meeting and the bot's own greeting
+ * (bot-sent messages are in this file, never in a `bot.chat_message` webhook), in the order they were sent.
+ */
+export function chatMessages(options?: FactoryOptions & { botId?: string }): MeetingBaasChatMessages {
+  const botId = options?.botId ?? randomOf(options, "meetingbaas.bot").uuid();
+  const meeting = meetingFor(botId);
+  const random = createRandom(`chat:${botId}:messages`);
+  const startedAt = nowOf(options) - 125_000 - meeting.durationSeconds * 1000;
+  const messageId = () =>
+    meeting.platform === "meet"
+      ? `spaces/${random.alphanumeric(12)}/messages/${random.int(1_000_000_000, 9_999_999_999)}`
+      : random.uuid();
+  const botSenderId = meeting.platform === "teams" ? null : Math.max(...participantIds(botId)) + 1;
+  const messages: MeetingBaasChatMessages = [
+    {
+      message_id: messageId(),
+      sender_name: `${meeting.company} Notetaker`,
+      sender_id: botSenderId,
+      text: `This meeting is recorded and transcribed for ${meeting.company}'s notes.`,
+      timestamp: iso(startedAt + random.int(1, 5) * 1000),
+    },
+  ];
+  const count = random.int(1, 3);
+  for (let i = 0; i < count; i++) {
+    const sender = random.int(0, meeting.people.length - 1);
+    const at = Math.round((meeting.durationSeconds * (i + 1) * 1000) / (count + 1));
+    messages.push({
+      message_id: messageId(),
+      sender_name: meeting.people[sender]?.name ?? "Guest",
+      sender_id: senderIdOf(botId, sender),
+      text: random.pick(chatLines),
+      timestamp: iso(startedAt + at + random.int(0, 999)),
+    });
+  }
+  return messages;
 }
 
 /** Segments as the file serves them: one JSON object per line. */

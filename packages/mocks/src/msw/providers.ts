@@ -3,6 +3,7 @@
 // `retry-callback`/`resend-webhook`, which send a fresh signed delivery to a registered receiver.
 import type {
   CronofyMeetingAgentTranscript,
+  MeetingBaasChatMessages,
   MeetingBaasDiarizationSegment,
   MeetingBaasOutputTranscription,
   MeetingBaasRawTranscription,
@@ -79,6 +80,8 @@ export interface ProviderMocks {
     rawTranscription: RouteMock<DeepPartial<MeetingBaasRawTranscription>>;
     /** The diarization file; overrides replace its segments. */
     diarization: RouteMock<MeetingBaasDiarizationSegment[]>;
+    /** The chat messages file; overrides replace its messages. */
+    chatMessages: RouteMock<MeetingBaasChatMessages>;
     audio: RouteMock;
     video: RouteMock;
     /** Every signed artifact URL answers 403 "Request has expired", as object storage does after 4 hours. */
@@ -172,13 +175,8 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
       id,
       async (request) => {
         if (!accepted(options.meetingBaasApiKeys, request.headers.get("x-meeting-baas-api-key"))) {
-          // The provider lists a 403 without its cause; what it answers to a bad API key is unconfirmed.
-          return meetingBaasError(
-            403,
-            "Forbidden",
-            "STAND_IN_FORBIDDEN",
-            "Missing or unknown API key (mock).",
-          );
+          // The 403 the API-keys page documents (its migration guide maps an invalid or missing key to the same code).
+          return meetingBaasError(403, "Forbidden", "FST_ERR_FORBIDDEN", "Forbidden");
         }
         const botId = paramsOf(id, request).bot_id as string;
         if (!uuidPattern.test(botId)) {
@@ -191,7 +189,12 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
         }
         const outcome = options.botOutcome?.(botId) ?? "bot.completed";
         if (outcome === "unknown")
-          return meetingBaasError(404, `Bot with ID '${botId}' not found`, "FST_ERR_BOT_NOT_FOUND_BY_ID");
+          return meetingBaasError(
+            404,
+            "Not Found",
+            "FST_ERR_BOT_NOT_FOUND_BY_ID",
+            `Bot with ID '${botId}' not found`,
+          );
         if (outcome === "pending") return notPermitted(botId, "in_call_recording");
         const at = now();
         const fixture = { seed: `${botId}:${++sent}`, now: at };
@@ -214,7 +217,7 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
           }
           const override = body as { url: string; method?: "POST" | "PUT"; secret?: string | null } | null;
           const url = override ? override.url : receiver.callbackUrl;
-          // openapi-v2.json answers 409 when no callback was configured (one page version says 400).
+          // 409 when no callback was configured (the retry-callback operation of openapi-v2.json).
           if (!url) return notPermitted(botId, outcome === "bot.completed" ? "completed" : "failed");
           const method = override ? (override.method ?? "POST") : receiver.callbackMethod;
           delivery = await buildDelivery(payload, {
@@ -306,6 +309,9 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
             headers: { "content-type": "application/x-ndjson" },
           }),
       ),
+      chatMessages: artifact("meetingBaasDownloadChatMessages", (botId, messages?: MeetingBaasChatMessages) =>
+        HttpResponse.json(messages ?? meetingbaas.chatMessages({ botId })),
+      ),
       audio: artifact("meetingBaasDownloadAudio", () => binary(standIns.flac(), "audio/flac")),
       video: artifact("meetingBaasDownloadVideo", () => binary(standIns.mp4(), "video/mp4")),
       expired: () =>
@@ -314,6 +320,7 @@ export function createProviderMocks(options: ProviderMockOptions = {}): Provider
             "meetingBaasDownloadTranscription",
             "meetingBaasDownloadRawTranscription",
             "meetingBaasDownloadDiarization",
+            "meetingBaasDownloadChatMessages",
             "meetingBaasDownloadAudio",
             "meetingBaasDownloadVideo",
           ] as const
@@ -365,8 +372,9 @@ function meetingBaasError(
 function notPermitted(botId: string, status: string): Response {
   return meetingBaasError(
     409,
-    `Status of bot '${botId}' is: ${status}. Operation not permitted in this state.`,
+    "Conflict",
     "FST_ERR_BOT_STATUS",
+    `Status of bot '${botId}' is: ${status}. Operation not permitted in this state.`,
   );
 }
 
@@ -381,9 +389,10 @@ async function meetingBaasFailure(failure: Failure): Promise<Response> {
       429,
       "Rate Limited",
       "FST_ERR_TOO_MANY_REQUESTS",
-      "Rate limit exceeded. Maximum 5 request(s) per second allowed. Retry after 1 seconds",
+      // A pay-as-you-go team: 5 requests per second (deduplication-rate-limiting.mdx).
+      "Rate limit exceeded. Maximum 5 requests per second allowed. Retry after 1 seconds",
       { retryAfter: 1 },
-      { "retry-after": "1" },
+      { "retry-after": "1", "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0" },
     );
   }
   const error = failure >= 500 ? "Internal Server Error" : "Mocked client error";

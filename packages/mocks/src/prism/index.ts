@@ -29,9 +29,7 @@ export const prismRoutes: Record<PrismDocument, string[]> = {
     .filter((route) => route.provider === "meetingbaas")
     .map((route) => `${route.method} ${route.path}`),
   receiver: webhookCatalog.flatMap((webhook) =>
-    webhook.provider === "meetingbaas" && webhook.channel === "callback"
-      ? [`POST ${webhook.receiverPath}`, `PUT ${webhook.receiverPath}`]
-      : [`POST ${webhook.receiverPath}`],
+    webhook.methods.map((method) => `${method} ${webhook.receiverPath}`),
   ),
 };
 
