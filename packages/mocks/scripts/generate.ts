@@ -169,14 +169,16 @@ export function generatePrismApi(provider: Provider): string {
 }
 
 /** A copy of `node` with every local reference outside `components.schemas` replaced by what it points at. */
-function inlineRefs(doc: Json, node: unknown): unknown {
-  if (Array.isArray(node)) return node.map((item) => inlineRefs(doc, item));
+function inlineRefs(doc: Json, node: unknown, inlined = new Map<string, unknown>()): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineRefs(doc, item, inlined));
   if (node === null || typeof node !== "object") return node;
   const ref = (node as Json).$ref;
   if (typeof ref === "string" && ref.startsWith("#/") && !ref.startsWith("#/components/schemas/")) {
-    return inlineRefs(doc, resolveLocal(doc, node));
+    // One object per target, so that what several operations share is written once (a YAML anchor), not per use.
+    if (!inlined.has(ref)) inlined.set(ref, inlineRefs(doc, resolveLocal(doc, node), inlined));
+    return inlined.get(ref);
   }
-  return Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, inlineRefs(doc, v)]));
+  return Object.fromEntries(Object.entries(node as Json).map(([k, v]) => [k, inlineRefs(doc, v, inlined)]));
 }
 
 export function receiverContract(): Json {
@@ -195,11 +197,15 @@ export function receiverContract(): Json {
     }
     Object.assign(securitySchemes, components.securitySchemes);
     tags.push(...((doc.tags ?? []) as Json[]));
+    const inlined = new Map<string, unknown>();
     for (const webhook of loadWebhooks(provider)) {
       const item = (doc.webhooks as Json)[webhook.key] as Json;
       // Every method the contract declares (Meeting BaaS callbacks: POST and PUT), each its own operation.
       paths[receiverPath(provider, webhook.channel, webhook.event)] = Object.fromEntries(
-        webhook.methods.map((method) => [method.toLowerCase(), inlineRefs(doc, item[method.toLowerCase()])]),
+        webhook.methods.map((method) => [
+          method.toLowerCase(),
+          inlineRefs(doc, item[method.toLowerCase()], inlined),
+        ]),
       );
     }
   }
