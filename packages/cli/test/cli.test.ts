@@ -26,7 +26,7 @@ describe("help and usage", () => {
     const main = await cli(["--help"]);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/validate.*\n.*verify.*\n.*diff.*\n.*send.*\n.*mock/s);
-    for (const command of ["validate", "verify", "diff", "drift", "send", "mock"]) {
+    for (const command of ["validate", "verify", "diff", "drift", "upstream", "send", "mock"]) {
       const help = await cli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Usage: meeting-webhooks/);
