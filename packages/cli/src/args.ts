@@ -1,4 +1,5 @@
 // Argument parsing shared by every command: node:util parseArgs, strict, with mistakes turned into usage errors.
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { Provider } from "@meeting-webhooks/types";
 import { UsageError } from "./io.js";
 
@@ -12,6 +13,33 @@ export function parsing<T>(parse: () => T): T {
 }
 
 export const helpOption = { type: "boolean", short: "h" } as const;
+
+type OptionTable = NonNullable<ParseArgsConfig["options"]>;
+
+/** What `commandLine` hands to `parseArgs`, as a type, so that the parsed values are typed by the table. */
+interface CommandLineConfig<T extends OptionTable> {
+  args: string[];
+  allowPositionals: true;
+  strict: true;
+  options: { help: typeof helpOption } & T;
+}
+
+/**
+ * A command's arguments, read with its option table: strict (an unknown option is a usage error), positionals
+ * allowed, and `-h`/`--help` added to every command.
+ */
+export function commandLine<const T extends OptionTable>(
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<CommandLineConfig<T>>> {
+  const config: CommandLineConfig<T> = {
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { help: helpOption, ...options },
+  };
+  return parsing(() => parseArgs(config));
+}
 
 export const providerNames = ["cronofy", "meetingbaas"] as const;
 

@@ -27,6 +27,10 @@ export const commands: Record<string, Command> = {
     summary: "turn captured deliveries into a proposed, classified change of the contracts",
     run: async (argv, io) => (await import("./commands/drift.js")).driftCommand(argv, io),
   },
+  upstream: {
+    summary: "check the contract against the provider's own machine-readable document",
+    run: async (argv, io) => (await import("./commands/upstream.js")).upstreamCommand(argv, io),
+  },
   send: {
     summary: "send signed deliveries of any event to a receiver, like the provider would",
     run: async (argv, io) => (await import("./commands/send.js")).sendCommand(argv, io),

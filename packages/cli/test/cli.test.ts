@@ -2,39 +2,14 @@
 import { execFile, execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { specsDir } from "@meeting-webhooks/specs";
 import { makeTempDir } from "@meeting-webhooks/test-support";
 import { afterAll, describe, expect, it } from "vitest";
+import { bin, runCli } from "./support.js";
 
-const bin = resolve(import.meta.dirname, "..", "bin", "meeting-webhooks.js");
-const run = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(
-  args: string[],
-  options: { input?: string; env?: Record<string, string> } = {},
-): Promise<Outcome> {
-  const child = run(process.execPath, [bin, ...args], { env: { ...process.env, ...options.env } });
-  if (options.input !== undefined) {
-    child.child.stdin?.end(options.input);
-  } else {
-    child.child.stdin?.end();
-  }
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 const tmpDir = makeTempDir("meeting-webhooks-cli-");
 afterAll(() => tmpDir.remove());
@@ -51,7 +26,7 @@ describe("help and usage", () => {
     const main = await cli(["--help"]);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(/validate.*\n.*verify.*\n.*diff.*\n.*send.*\n.*mock/s);
-    for (const command of ["validate", "verify", "diff", "drift", "send", "mock"]) {
+    for (const command of ["validate", "verify", "diff", "drift", "upstream", "send", "mock"]) {
       const help = await cli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Usage: meeting-webhooks/);

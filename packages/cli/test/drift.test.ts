@@ -1,26 +1,11 @@
-// `meeting-webhooks drift` as a user runs it: a process, a folder of captures, a scratch copy of the specs.
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { specsDir } from "@meeting-webhooks/specs";
 import { afterEach, describe, expect, it } from "vitest";
+import { runCli } from "./support.js";
 
-const bin = resolve(import.meta.dirname, "..", "bin", "meeting-webhooks.js");
-const run = promisify(execFile);
-
-async function cli(args: string[], input?: string) {
-  const child = run(process.execPath, [bin, ...args]);
-  child.child.stdin?.end(input);
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], input?: string) => runCli(args, input === undefined ? {} : { input });
 
 const scratch: string[] = [];
 afterEach(() => {

@@ -1,30 +1,17 @@
 // `send` and `mock` as a user runs them: processes, against a receiver that verifies with @meeting-webhooks/receive.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { devSecrets } from "@meeting-webhooks/mocks";
 import { freePort } from "@meeting-webhooks/mocks/prism";
 import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "@meeting-webhooks/receive";
 import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bin, runCli } from "./support.js";
 
-const bin = resolve(import.meta.dirname, "..", "bin", "meeting-webhooks.js");
-const run = promisify(execFile);
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 interface Received {
   /** performance.now() when the request arrived. */

@@ -14,3 +14,4 @@ export {
 } from "./rules.js";
 export { diffSchema, type SchemaChange } from "./schema-diff.js";
 export { describeSource, parseSpecSource, type SpecSource } from "./source.js";
+export * from "./upstream/index.js";

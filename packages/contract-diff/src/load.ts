@@ -4,7 +4,7 @@
 import { parse as parseYaml } from "yaml";
 import { ContractLoadError } from "./errors.js";
 import { isObject } from "./facets.js";
-import { pointerToken } from "./pointer.js";
+import { pointerToken, valueAt } from "./pointer.js";
 import { describeSource, openSource, parseSpecSource, type SourceReader, type SpecSource } from "./source.js";
 
 type Json = Record<string, unknown>;
@@ -53,8 +53,8 @@ function collectRefs(node: unknown, found: string[]): void {
   }
 }
 
-/** Reads the root document and, level by level, every file its references reach. */
-async function readAll(reader: SourceReader): Promise<Map<string, unknown>> {
+/** Reads the root document and, level by level, every file its references reach, each parsed. */
+export async function readReferencedFiles(reader: SourceReader): Promise<Map<string, unknown>> {
   const files = new Map<string, unknown>();
   let level = [reader.root];
   const queued = new Set(level);
@@ -99,32 +99,18 @@ async function readAll(reader: SourceReader): Promise<Map<string, unknown>> {
   return files;
 }
 
-function unescapePointer(pointer: string): string[] {
-  if (pointer === "" || pointer === "/") return pointer === "" ? [] : [""];
-  return decodeURIComponent(pointer)
-    .slice(1)
-    .split("/")
-    .map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-function at(document: unknown, pointer: string): unknown {
-  let node = document;
-  for (const token of unescapePointer(pointer)) {
-    if (Array.isArray(node)) node = node[Number(token)];
-    else if (isObject(node) && Object.hasOwn(node, token)) node = node[token];
-    else return undefined;
-  }
-  return node;
-}
-
-/** Resolves every reference, memoised per target so that shared schemas stay shared and cycles terminate. */
-function resolveGraph(reader: SourceReader, files: Map<string, unknown>): unknown {
+/**
+ * Resolves every reference of the root document, memoised per target so that shared schemas stay shared and cycles
+ * terminate. `files` holds every file the references reach, parsed, by the reader's path.
+ */
+export function resolveGraph(reader: SourceReader, files: Map<string, unknown>): unknown {
   const resolved = new Map<string, unknown>();
 
   function target(file: string, pointer: string, from: string, fromPointer: string, ref: string): unknown {
     const key = `${file}#${pointer}`;
     if (resolved.has(key)) return resolved.get(key);
-    const node = at(files.get(file), pointer);
+    // A `$ref` fragment is a URI fragment: its percent-escapes are decoded before it is read as a pointer.
+    const node = valueAt(files.get(file), decodeURIComponent(pointer));
     if (node === undefined) {
       throw new ContractLoadError(
         "ref_not_found",
@@ -179,7 +165,7 @@ export async function loadContract(
 ): Promise<LoadedContract> {
   const source = typeof spec === "string" ? parseSpecSource(spec) : spec;
   const reader = await openSource(source, options.cwd);
-  const files = await readAll(reader);
+  const files = await readReferencedFiles(reader);
   const document = resolveGraph(reader, files);
   const name = describeSource(source);
   if (!isObject(document) || typeof document.openapi !== "string" || !isObject(document.webhooks)) {

@@ -9,6 +9,7 @@ export {
   type LaunchedChromium,
   launchChromium,
 } from "./chromium.js";
+export { loopbackServerForTest } from "./loopback-server.js";
 export {
   decideRequirement,
   isCi,

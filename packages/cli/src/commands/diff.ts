@@ -1,13 +1,12 @@
 // `meeting-webhooks diff`: what a contract change means for receivers, change by change.
 
-import { parseArgs } from "node:util";
 import {
   type ContractDiff,
   ContractLoadError,
   diffSpecs,
   formatMarkdown,
 } from "@meeting-webhooks/contract-diff";
-import { helpOption, parsing } from "../args.js";
+import { commandLine } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
 export const diffHelp = `Usage: meeting-webhooks diff [--json] <old-spec> <new-spec>
@@ -33,14 +32,7 @@ Examples:
     | jq '.changes[] | select(.severity == "breaking")'`;
 
 export async function diffCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { help: helpOption, json: { type: "boolean" } },
-    }),
-  );
+  const { values, positionals } = commandLine(argv, { json: { type: "boolean" } });
   if (values.help) {
     io.stdout(diffHelp);
     return 0;

@@ -1,6 +1,5 @@
 // `meeting-webhooks drift`: from captured deliveries to a proposed, classified change of the contracts.
 
-import { parseArgs } from "node:util";
 import {
   CaptureReadError,
   DriftAnalyser,
@@ -11,7 +10,7 @@ import {
   writeProposal,
 } from "@meeting-webhooks/drift";
 import type { Channel } from "@meeting-webhooks/types";
-import { helpOption, onePositional, parsing, providerOption } from "../args.js";
+import { commandLine, onePositional, providerOption } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
 export const driftHelp = `Usage: meeting-webhooks drift --provider <cronofy|meetingbaas> [options] <captures>
@@ -47,22 +46,14 @@ Examples:
   meeting-webhooks drift --provider meetingbaas --json captured/ | jq '.events[] | select(.findings != [])'`;
 
 export async function driftCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: helpOption,
-        provider: { type: "string" },
-        channel: { type: "string" },
-        since: { type: "string" },
-        specs: { type: "string" },
-        write: { type: "boolean" },
-        json: { type: "boolean" },
-      },
-    }),
-  );
+  const { values, positionals } = commandLine(argv, {
+    provider: { type: "string" },
+    channel: { type: "string" },
+    since: { type: "string" },
+    specs: { type: "string" },
+    write: { type: "boolean" },
+    json: { type: "boolean" },
+  });
   if (values.help) {
     io.stdout(driftHelp);
     return 0;

@@ -1,6 +1,5 @@
 // `meeting-webhooks mock`: Prism over the documents generated from the contracts, on fixed loopback ports.
 
-import { parseArgs } from "node:util";
 import {
   defaultPorts,
   type PrismDocument,
@@ -8,7 +7,7 @@ import {
   prismDocuments,
   startPrism,
 } from "@meeting-webhooks/mocks/prism";
-import { helpOption, parsing } from "../args.js";
+import { commandLine } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
 const names = Object.keys(prismDocuments) as PrismDocument[];
@@ -67,24 +66,16 @@ function stopSignal(): Promise<string> {
 }
 
 export async function mockCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: helpOption,
-        only: { type: "string" },
-        "cronofy-port": { type: "string" },
-        "meetingbaas-port": { type: "string" },
-        "receiver-port": { type: "string" },
-        host: { type: "string" },
-        proxy: { type: "string" },
-        dynamic: { type: "boolean" },
-        verbose: { type: "boolean" },
-      },
-    }),
-  );
+  const { values, positionals } = commandLine(argv, {
+    only: { type: "string" },
+    "cronofy-port": { type: "string" },
+    "meetingbaas-port": { type: "string" },
+    "receiver-port": { type: "string" },
+    host: { type: "string" },
+    proxy: { type: "string" },
+    dynamic: { type: "boolean" },
+    verbose: { type: "boolean" },
+  });
   if (values.help) {
     io.stdout(mockHelp);
     return 0;

@@ -1,7 +1,6 @@
 // `meeting-webhooks send`: signed deliveries like the providers send them, to a receiver under development or test.
 
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import {
   buildDelivery,
   type DeliveryOptions,
@@ -14,7 +13,7 @@ import {
   webhookCatalog,
 } from "@meeting-webhooks/mocks";
 import type { Channel, Provider } from "@meeting-webhooks/types";
-import { helpOption, parsing, providerOption } from "../args.js";
+import { commandLine, providerOption } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
 const eventList = (provider: Provider, channel?: Channel): string[] => [
@@ -126,31 +125,23 @@ async function readFixture(path: string): Promise<Record<string, unknown>> {
 }
 
 export async function sendCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: helpOption,
-        provider: { type: "string" },
-        channel: { type: "string" },
-        event: { type: "string" },
-        to: { type: "string" },
-        secret: { type: "string", multiple: true },
-        fixture: { type: "string" },
-        count: { type: "string" },
-        duplicates: { type: "string" },
-        shuffle: { type: "boolean" },
-        concurrency: { type: "string" },
-        seed: { type: "string" },
-        method: { type: "string" },
-        retry: { type: "boolean" },
-        "retry-scale": { type: "string" },
-        quiet: { type: "boolean" },
-      },
-    }),
-  );
+  const { values, positionals } = commandLine(argv, {
+    provider: { type: "string" },
+    channel: { type: "string" },
+    event: { type: "string" },
+    to: { type: "string" },
+    secret: { type: "string", multiple: true },
+    fixture: { type: "string" },
+    count: { type: "string" },
+    duplicates: { type: "string" },
+    shuffle: { type: "boolean" },
+    concurrency: { type: "string" },
+    seed: { type: "string" },
+    method: { type: "string" },
+    retry: { type: "boolean" },
+    "retry-scale": { type: "string" },
+    quiet: { type: "boolean" },
+  });
   if (values.help) {
     io.stdout(sendHelp);
     return 0;

@@ -1,9 +1,8 @@
 // `meeting-webhooks validate`: check a captured payload against the contract.
 
-import { parseArgs } from "node:util";
 import { envelopeSchemaOf, type SchemaIssue, validatePayload } from "@meeting-webhooks/receive";
 import type { Channel } from "@meeting-webhooks/types";
-import { helpOption, onePositional, parsing, providerOption } from "../args.js";
+import { commandLine, onePositional, providerOption } from "../args.js";
 import { type Io, readInput, UsageError } from "../io.js";
 
 export const validateHelp = `Usage: meeting-webhooks validate --provider <cronofy|meetingbaas> [options] <file|->
@@ -34,20 +33,12 @@ function issueLine(issue: SchemaIssue): string {
 }
 
 export async function validateCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: helpOption,
-        provider: { type: "string" },
-        channel: { type: "string" },
-        strict: { type: "boolean" },
-        json: { type: "boolean" },
-      },
-    }),
-  );
+  const { values, positionals } = commandLine(argv, {
+    provider: { type: "string" },
+    channel: { type: "string" },
+    strict: { type: "boolean" },
+    json: { type: "boolean" },
+  });
   if (values.help) {
     io.stdout(validateHelp);
     return 0;

@@ -1,6 +1,5 @@
 // `meeting-webhooks verify`: is this captured delivery authentic for these secrets?
 
-import { parseArgs } from "node:util";
 import {
   meetingBaasChannelOf,
   type VerifyResult,
@@ -8,7 +7,7 @@ import {
   verifyMeetingBaasCallback,
   verifyStandardWebhook,
 } from "@meeting-webhooks/receive";
-import { helpOption, onePositional, parsing, providerOption } from "../args.js";
+import { commandLine, onePositional, providerOption } from "../args.js";
 import { type Io, readInput, UsageError } from "../io.js";
 
 export const verifyHelp = `Usage: meeting-webhooks verify --provider <cronofy|meetingbaas> --secret <s> [--secret <s2> …]
@@ -51,22 +50,14 @@ function parseNow(raw: string): number {
 }
 
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parsing(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: helpOption,
-        provider: { type: "string" },
-        secret: { type: "string", multiple: true },
-        header: { type: "string", multiple: true },
-        tolerance: { type: "string" },
-        now: { type: "string" },
-        json: { type: "boolean" },
-      },
-    }),
-  );
+  const { values, positionals } = commandLine(argv, {
+    provider: { type: "string" },
+    secret: { type: "string", multiple: true },
+    header: { type: "string", multiple: true },
+    tolerance: { type: "string" },
+    now: { type: "string" },
+    json: { type: "boolean" },
+  });
   if (values.help) {
     io.stdout(verifyHelp);
     return 0;
