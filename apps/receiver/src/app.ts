@@ -216,7 +216,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
         subject: subjectOf(event),
         headers,
         body,
-        drift: event.drift,
+        drift: [...event.drift],
       };
     } else if (result.error.stage === "envelope" || result.error.stage === "schema") {
       // Authentic and readable but breaking its contract: httpStatusOf answers 2xx (a retry would not mend it),
@@ -226,7 +226,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
         deliveryKey: error.deliveryKey ?? `quarantine:${Date.now()}:${Math.random()}`,
         provider: error.provider ?? route.provider,
         channel: error.channel ?? route.channel,
-        event: error.eventName ?? null,
+        event: error.name ?? null,
         status: "quarantined",
         subject: null,
         headers,

@@ -66,7 +66,7 @@ afterEach(() => {
 afterAll(() => server.close());
 
 const events = (list: Received[]) =>
-  list.map((r) => (r.result.ok ? r.result.event.type : r.result.error.code));
+  list.map((r) => (r.result.ok ? r.result.event.name : r.result.error.code));
 
 describe("send", () => {
   it("sends Cronofy callbacks the receiver verifies, distinct from each other, with a summary", async () => {
@@ -144,7 +144,7 @@ describe("send", () => {
     expect(received[0]).toMatchObject({ method: "PUT", headers: { "x-mb-secret": secrets.callback } });
     expect(received[0]?.result).toMatchObject({
       ok: true,
-      event: { channel: "callback", type: "bot.completed" },
+      event: { channel: "callback", name: "bot.completed" },
     });
   });
 
@@ -167,7 +167,7 @@ describe("send", () => {
     const result = received[0]?.result;
     if (!result?.ok) throw new Error("not accepted");
     expect(result.event).toMatchObject({
-      type: "bot.failed",
+      name: "bot.failed",
       payload: { data: { error_code: "BOT_REMOVED_TOO_EARLY" } },
     });
   });

@@ -3,7 +3,7 @@
 // codes (list values, event names); unknown properties keep an inferred schema of their values (genson-js), never
 // the values.
 import { resolve } from "node:path";
-import { detectEvent, validatePayload } from "@meeting-webhooks/receive";
+import { detectEvent, validatePayload } from "@meeting-webhooks/receive/validate";
 import { specsDir as installedSpecsDir } from "@meeting-webhooks/specs";
 import type { Channel, Provider } from "@meeting-webhooks/types";
 import { createSchema, extendSchema, type Schema as InferredSchema } from "genson-js";

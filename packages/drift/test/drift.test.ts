@@ -3,7 +3,7 @@
 // every existing example, and the contract change report classifies it.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { validatePayload } from "@meeting-webhooks/receive";
+import { validatePayload } from "@meeting-webhooks/receive/validate";
 import { describe, expect, it } from "vitest";
 import {
   type Capture,

@@ -1,5 +1,5 @@
 // The simulator and the verifier must agree: every built delivery is accepted by @meeting-webhooks/receive.
-import { verifyCronofySignature } from "@meeting-webhooks/receive";
+import { verifyCronofySignature } from "@meeting-webhooks/receive/verify";
 import { loadWebhooks, providers } from "@meeting-webhooks/specs";
 import { describe, expect, it } from "vitest";
 import { buildDelivery, type Delivery, factoryFor } from "../src/index.js";
@@ -36,7 +36,7 @@ describe("buildDelivery", () => {
       expect(result.event).toMatchObject({
         provider: webhook.provider,
         channel: webhook.channel,
-        type: webhook.event,
+        name: webhook.event,
       });
       expect(result.event.payload).toEqual(payload);
       expect(result.event.drift).toEqual([]);

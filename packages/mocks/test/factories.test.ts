@@ -1,6 +1,6 @@
 // Every fixture validates against the contract, for any seed and any valid overrides; the list of factories is
 // the contracts' list of events.
-import { type artifactSchemas, validateArtifact, validatePayload } from "@meeting-webhooks/receive";
+import { type artifactSchemas, validateArtifact, validatePayload } from "@meeting-webhooks/receive/validate";
 import { loadWebhooks, providers } from "@meeting-webhooks/specs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -233,7 +233,7 @@ describe("provider mocks", () => {
     expect(answer.status).toBe(200);
     const [got] = receiver.received.slice(before);
     if (!got?.result.ok) throw new Error(JSON.stringify(got?.result));
-    expect(got.result.event).toMatchObject({ channel: "callback", type: "bot.completed" });
+    expect(got.result.event).toMatchObject({ channel: "callback", name: "bot.completed" });
     const payload = got.result.event.payload as typeof bot;
     expect(payload.data.bot_id).toBe(bot.data.bot_id);
     const sentAt = Date.parse(payload.data.sent_at);
@@ -279,7 +279,7 @@ describe("provider mocks", () => {
     await post(retryUrl("22222222-0000-4000-8000-000000000001", "resend-webhook"));
     const [got] = receiver.received.slice(before);
     if (!got?.result.ok) throw new Error(JSON.stringify(got?.result));
-    expect(got.result.event).toMatchObject({ channel: "webhook", type: "bot.failed" });
+    expect(got.result.event).toMatchObject({ channel: "webhook", name: "bot.failed" });
     expect(got.headers["svix-id"]).toMatch(/^msg_/);
   });
 });
@@ -296,7 +296,7 @@ describe("the contract-checking receiver", () => {
     expect(report.attempts[0]?.status).toBe(204);
     expect(receiver.received.at(-1)?.result).toMatchObject({
       ok: true,
-      event: { type: "meeting_agent_failed" },
+      event: { name: "meeting_agent_failed" },
     });
   });
 

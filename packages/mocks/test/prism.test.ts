@@ -76,7 +76,7 @@ describe("startPrism in proxy mode in front of a receiver", () => {
           headers: request.headers,
           secrets: secrets.cronofy,
         });
-        seen.push(result.ok ? result.event.type : result.error.code);
+        seen.push(result.ok ? (result.event.name ?? "unknown") : result.error.code);
         response.writeHead(result.ok ? 204 : 400).end();
       });
     });

@@ -80,11 +80,22 @@ const titles: Record<number, string> = {
   413: "Body too large",
   415: "Unsupported media type",
   500: "A handler failed",
+  503: "Not stored, try again",
 };
 
+/** From an inbox: where the delivery was stored, and whether it had been before. */
+function storedFacts(deliveryId: string | undefined, duplicate: boolean | undefined) {
+  return {
+    ...(deliveryId === undefined ? {} : { deliveryId }),
+    ...(duplicate ? { duplicate: true } : {}),
+  };
+}
+
 /**
- * The answer for a result: 202 with `{status, deliveryKey}` (`accepted`, `unknown` or `quarantined`), or an RFC 9457
- * problem document with the failure's `code` (and its JSON pointers for a quarantined delivery).
+ * The answer for a result, the one builder every adapter, the sample receiver and the mocks' contract receiver use:
+ * 202 with `{status, deliveryKey}` (`accepted`, `unknown` or `quarantined`; from an inbox also `deliveryId` and
+ * `duplicate`), or an RFC 9457 problem document with the failure's `code` (503 with `Retry-After` when an inbox
+ * could not store it).
  */
 export function answerOf(result: ReceiveResult, route?: Route): Answer {
   const status = httpStatusOf(result);
@@ -92,6 +103,7 @@ export function answerOf(result: ReceiveResult, route?: Route): Answer {
     return json(status, {
       status: result.event.known ? "accepted" : "unknown",
       deliveryKey: result.event.deliveryKey,
+      ...storedFacts(result.event.deliveryId, result.duplicate),
     });
   }
   const { error } = result;
@@ -99,6 +111,7 @@ export function answerOf(result: ReceiveResult, route?: Route): Answer {
     return json(status, {
       status: "quarantined",
       deliveryKey: error.deliveryKey,
+      ...storedFacts(error.deliveryId, result.duplicate),
       code: error.code,
       issues: error.issues,
     });
@@ -107,6 +120,7 @@ export function answerOf(result: ReceiveResult, route?: Route): Answer {
   if (error.stage === "request" && error.code === "method_not_allowed" && route) {
     headers.allow = route.methods.join(", ");
   }
+  if (error.stage === "unavailable") headers["retry-after"] = String(error.retryAfterSeconds);
   const detail =
     error.stage === "handler"
       ? "A handler failed; the delivery was not handled. The provider will retry."

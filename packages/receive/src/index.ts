@@ -1,6 +1,16 @@
 // @meeting-webhooks/receive: what a receiver calls on every delivery. Framework-agnostic: give it the raw body
 // (bytes or the exact text) and the headers; get a typed event, or an error that says which stage refused it.
+// The low-level pieces have their own entries: `/verify` (signature verifiers), `/validate` (contract validators),
+// and the framework adapters `/node`, `/fastify` and `/fetch`.
 export type { SchemaIssue } from "@meeting-webhooks/specs/errors";
+// The one event shape, defined in @meeting-webhooks/types and used from parse to handler to inbox.
+export type {
+  AnyWebhookEvent,
+  ContractIssue,
+  DeliveryFacts,
+  KnownWebhookEvent,
+  UnknownWebhookEvent,
+} from "@meeting-webhooks/types";
 export type { Body, HeadersLike } from "./headers.js";
 // For writing an adapter for another framework: the routes, the refusals made before reading, the answer to write.
 export {
@@ -16,7 +26,10 @@ export {
 export {
   type BodyError,
   type BodyErrorCode,
+  type CheckResult,
+  type ContractError,
   type CronofyDeliveryOptions,
+  checkPayload,
   createCronofyParser,
   createMeetingBaasParser,
   type DeliveryParser,
@@ -24,7 +37,6 @@ export {
   type EnvelopeError,
   type MeetingBaasDeliveryOptions,
   meetingBaasChannelOf,
-  type ParsedEvent,
   type ParseError,
   type ParseErrorCode,
   type ParseResult,
@@ -33,47 +45,14 @@ export {
   parseVerifiedBody,
   type SchemaError,
   type SignatureError,
-  type UnknownEvent,
 } from "./parse.js";
+export type { VerifyFailureCode } from "./verify-error.js";
 export {
-  type ArtifactName,
-  artifactSchemas,
-  type DetectedEvent,
-  detectEvent,
-  envelopeSchemaOf,
-  type PayloadValidation,
-  unknownEventIssue,
-  type ValidationOutcome,
-  validateArtifact,
-  validateEnvelope,
-  validatePayload,
-  validateSchema,
-} from "./validate.js";
-export {
-  type CronofyVerifyOptions,
-  createCronofyVerifier,
-  createMeetingBaasCallbackVerifier,
-  createStandardWebhookVerifier,
-  cronofySignatureHeader,
-  type DeliveryVerifier,
-  defaultToleranceSeconds,
-  type MeetingBaasCallbackVerifyOptions,
-  meetingBaasSecretHeader,
-  type StandardWebhookVerifyOptions,
-  svixHeaders,
-  verifyCronofySignature,
-  verifyMeetingBaasCallback,
-  verifyStandardWebhook,
-  webhookSigningKey,
-} from "./verify.js";
-export type { VerifyFailure, VerifyFailureCode, VerifyResult, VerifySuccess } from "./verify-error.js";
-export {
-  type AnyWebhookEvent,
   type ConfigErrorCode,
   createMeetingWebhooks,
+  type DispatchResult,
   type HandlerError,
   httpStatusOf,
-  type KnownWebhookEvent,
   type MeetingWebhooks,
   MeetingWebhooksConfigError,
   type MeetingWebhooksOptions,
@@ -81,6 +60,7 @@ export {
   type ReceiveOptions,
   type ReceiveResult,
   type RequestError,
-  toHandlerEvent,
-  type UnknownWebhookEvent,
+  type StoredDelivery,
+  type UnavailableError,
+  type WebhookReceiver,
 } from "./webhooks.js";

@@ -2,9 +2,15 @@
 // and hand back a typed event or a typed error that says which stage failed.
 import { createHash } from "node:crypto";
 import type { SchemaIssue } from "@meeting-webhooks/specs/errors";
-import type { Channel, CronofyEvent, MeetingBaasEvent, Provider } from "@meeting-webhooks/types";
+import type { AnyWebhookEvent, Channel, Provider, UnknownWebhookEvent } from "@meeting-webhooks/types";
 import { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
-import { detectEvent, unknownEventIssue, validateEnvelope, validateSchema } from "./validate.js";
+import {
+  type DetectedEvent,
+  detectEvent,
+  unknownEventIssue,
+  validateEnvelope,
+  validateSchema,
+} from "./validate.js";
 import {
   createCronofyVerifier,
   createMeetingBaasCallbackVerifier,
@@ -14,28 +20,6 @@ import {
   svixHeaders,
 } from "./verify.js";
 import type { VerifyFailure, VerifyFailureCode } from "./verify-error.js";
-
-/** An authentic delivery of an event the contract does not know yet: kept, not refused. */
-export interface UnknownEvent {
-  provider: Provider;
-  channel: Channel;
-  type: "unknown";
-  /** The event or interaction name the payload carries, if any. */
-  eventName: string | undefined;
-  payload: unknown;
-}
-
-interface DeliveryFacts {
-  /** Stable across redeliveries of the same event: use it to de-duplicate (see the README). */
-  deliveryKey: string;
-  /** Unknown properties and open-list values outside the known ones; the event is valid regardless. */
-  drift: SchemaIssue[];
-}
-
-export type ParsedEvent =
-  | (CronofyEvent & DeliveryFacts)
-  | (MeetingBaasEvent & DeliveryFacts)
-  | (UnknownEvent & DeliveryFacts);
 
 export type BodyErrorCode = "invalid_utf8" | "invalid_json" | "not_an_object";
 export type ParseErrorCode = VerifyFailureCode | BodyErrorCode | "envelope_mismatch" | "schema_mismatch";
@@ -64,9 +48,11 @@ interface ContractErrorFacts {
   provider: Provider;
   channel: Channel;
   /** The event or interaction name, when the payload carries one. */
-  eventName?: string;
+  name?: string;
   deliveryKey: string;
   payload: Record<string, unknown>;
+  /** From an inbox: the id the quarantined delivery was stored under. */
+  deliveryId?: string;
 }
 
 /**
@@ -87,7 +73,11 @@ export interface SchemaError extends ContractErrorFacts {
 /** Why a delivery was refused, discriminated on the stage that refused it: `switch (error.stage)` needs no default. */
 export type ParseError = SignatureError | BodyError | EnvelopeError | SchemaError;
 
-export type ParseResult = { ok: true; event: ParsedEvent } | { ok: false; error: ParseError };
+/** A contract refusal of an authentic, readable delivery: kept (quarantined), answered 2xx. */
+export type ContractError = EnvelopeError | SchemaError;
+
+/** The event, in the one shape handlers, inboxes and receivers use; or why it was refused. */
+export type ParseResult = { ok: true; event: AnyWebhookEvent } | { ok: false; error: ParseError };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -184,10 +174,36 @@ export function parseVerifiedBody(
   const payload = parsed.value;
   const detected = detectEvent(provider, payload, channel);
   const deliveryKey = deliveryKeyOf(provider, channel, detected.eventName, payload, bytes, svixId);
+  return checkDetected(provider, channel, payload, detected, deliveryKey);
+}
+
+/**
+ * Check a parsed payload against its channel's envelope and its event's schema, and build the event: the one place
+ * an object becomes a typed event. A delivery read back from storage goes through here again (`dispatch`), so a
+ * stored body is never cast to its type.
+ */
+export function checkPayload(
+  provider: Provider,
+  channel: Channel,
+  payload: Record<string, unknown>,
+  deliveryKey: string,
+): CheckResult {
+  return checkDetected(provider, channel, payload, detectEvent(provider, payload, channel), deliveryKey);
+}
+
+export type CheckResult = { ok: true; event: AnyWebhookEvent } | { ok: false; error: ContractError };
+
+function checkDetected(
+  provider: Provider,
+  channel: Channel,
+  payload: Record<string, unknown>,
+  detected: DetectedEvent,
+  deliveryKey: string,
+): CheckResult {
   const identity = {
     provider,
     channel,
-    ...(detected.eventName === undefined ? {} : { eventName: detected.eventName }),
+    ...(detected.eventName === undefined ? {} : { name: detected.eventName }),
     deliveryKey,
     payload,
   };
@@ -206,11 +222,11 @@ export function parseVerifiedBody(
     };
   }
   if (!detected.schemaPath) {
-    const event: UnknownEvent & DeliveryFacts = {
+    const event: UnknownWebhookEvent = {
+      known: false,
       provider,
       channel,
-      type: "unknown",
-      eventName: detected.eventName,
+      name: detected.eventName,
       payload,
       deliveryKey,
       drift: [
@@ -235,14 +251,16 @@ export function parseVerifiedBody(
       },
     };
   }
+  // The schema validated the payload as the event its name says: this is the typed event, proven, not assumed.
   const event = {
+    known: true,
     provider,
     channel,
-    type: detected.eventName,
+    name: detected.eventName,
     payload,
     deliveryKey,
     drift: outcome.drift,
-  } as ParsedEvent;
+  } as unknown as AnyWebhookEvent;
   return { ok: true, event };
 }
 

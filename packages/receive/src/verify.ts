@@ -1,4 +1,6 @@
 // Signature verification for the three schemes, always over the raw bytes as received and in constant time.
+export type { VerifyFailure, VerifyFailureCode, VerifyResult, VerifySuccess } from "./verify-error.js";
+
 import { createHash, createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
 import {

@@ -1,13 +1,21 @@
 // One object per receiver: secrets checked and prepared once at construction, a handler per event with the payload
 // type narrowed by the event's name, and one mapping from what happened to the HTTP status to answer.
-import type { SchemaIssue } from "@meeting-webhooks/specs/errors";
-import type { Channel, CronofyEventName, EventName, PayloadOf, Provider } from "@meeting-webhooks/types";
+import type {
+  AnyWebhookEvent,
+  Channel,
+  EventName,
+  KnownWebhookEvent,
+  Provider,
+  UnknownWebhookEvent,
+} from "@meeting-webhooks/types";
 import type { Body, HeadersLike } from "./headers.js";
 import {
+  type BodyError,
+  type ContractError,
+  checkPayload,
   createCronofyParser,
   createMeetingBaasParser,
   type DeliveryParser,
-  type ParsedEvent,
   type ParseError,
   type ParseResult,
 } from "./parse.js";
@@ -48,36 +56,6 @@ export class MeetingWebhooksConfigError extends Error {
   }
 }
 
-type ProviderOf<N extends EventName> = N extends CronofyEventName ? "cronofy" : "meetingbaas";
-
-/** A known event as handlers receive it; `payload` has the exact type of the event named by `name`. */
-export type KnownWebhookEvent<N extends EventName = EventName> = N extends EventName
-  ? {
-      known: true;
-      provider: ProviderOf<N>;
-      channel: Channel;
-      name: N;
-      payload: PayloadOf<N>;
-      /** Stable across redeliveries: de-duplicate on it. */
-      deliveryKey: string;
-      /** What the payload has that the contract does not know yet (valid regardless). */
-      drift: SchemaIssue[];
-    }
-  : never;
-
-/** A new event name inside a well-formed envelope: authentic, kept, not in the contract yet. */
-export interface UnknownWebhookEvent {
-  known: false;
-  provider: Provider;
-  channel: Channel;
-  name: string | undefined;
-  payload: Record<string, unknown>;
-  deliveryKey: string;
-  drift: SchemaIssue[];
-}
-
-export type AnyWebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
-
 /** One or more handlers threw: answer 500 so that the provider retries. */
 export interface HandlerError {
   stage: "handler";
@@ -89,6 +67,18 @@ export interface HandlerError {
   errors: unknown[];
 }
 
+/**
+ * The delivery could not be stored: an inbox's database does not answer. Answer 503 with `Retry-After`; nothing was
+ * acknowledged, so the provider sends it again.
+ */
+export interface UnavailableError {
+  stage: "unavailable";
+  code: "storage_unavailable";
+  message: string;
+  /** How long the provider should wait before trying again (the `Retry-After` header). */
+  retryAfterSeconds: number;
+}
+
 /** Refused before the body was read, by an adapter: not `application/json`, too large, or a method not taken. */
 export interface RequestError {
   stage: "request";
@@ -96,8 +86,32 @@ export interface RequestError {
   message: string;
 }
 
-export type ReceiveError = ParseError | HandlerError | RequestError;
-export type ReceiveResult = { ok: true; event: AnyWebhookEvent } | { ok: false; error: ReceiveError };
+export type ReceiveError = ParseError | HandlerError | RequestError | UnavailableError;
+/**
+ * What happened to a delivery. From an inbox, `event.deliveryId` (or `error.deliveryId` for a quarantined one) is
+ * where it was stored, and `duplicate` says it had been stored before (it is not stored or handled again).
+ */
+export type ReceiveResult =
+  | { ok: true; event: AnyWebhookEvent; duplicate?: boolean }
+  | { ok: false; error: ReceiveError; duplicate?: boolean };
+
+/** A delivery as an inbox stored it, to be handled again from the queue. */
+export interface StoredDelivery {
+  provider: Provider;
+  channel: Channel;
+  /** The stored body, parsed (an object); anything else is refused as a body error. */
+  payload: unknown;
+  deliveryKey: string;
+  /** Where the inbox stored it. */
+  deliveryId?: string;
+  /** Which run of the handlers this is, 1 the first. */
+  attempt?: number;
+}
+
+/** What `dispatch` did: the handlers ran; or the stored body no longer meets the contract; or a handler threw. */
+export type DispatchResult =
+  | { ok: true; event: AnyWebhookEvent }
+  | { ok: false; error: BodyError | ContractError | HandlerError };
 
 /**
  * The HTTP status to answer for a delivery's outcome, the one mapping every adapter and the sample receiver use:
@@ -118,6 +132,8 @@ export function httpStatusOf(result: ReceiveResult | ParseResult): number {
       return 202;
     case "handler":
       return 500;
+    case "unavailable":
+      return 503;
     case "request":
       return error.code === "body_too_large" ? 413 : error.code === "unsupported_media_type" ? 415 : 405;
   }
@@ -135,7 +151,18 @@ export interface ReceiveOptions {
 type Handler<E> = (event: E) => unknown;
 type EventNames<N extends EventName> = N | readonly N[];
 
-export interface MeetingWebhooks {
+/**
+ * What the framework adapters mount: anything that takes a delivery and says what happened. A webhooks object
+ * handles it in the request; an inbox (`@meeting-webhooks/inbox`) stores it and handles it later.
+ */
+export interface WebhookReceiver {
+  /** Take one delivery; never throws. `answerOf(result)` is the HTTP answer. */
+  receive(options: ReceiveOptions): Promise<ReceiveResult>;
+  /** The providers it was configured for. */
+  readonly providers: readonly Provider[];
+}
+
+export interface MeetingWebhooks extends WebhookReceiver {
   /** Run `handler` for the named event(s); its argument's `payload` is narrowed by the name. */
   on<N extends EventName>(names: EventNames<N>, handler: Handler<KnownWebhookEvent<N>>): this;
   /** Run `handler` for every accepted delivery, known or unknown (`event.known` tells). */
@@ -154,6 +181,14 @@ export interface MeetingWebhooks {
   removeListener(names: "error", handler: Handler<ReceiveError>): this;
   /** Verify, parse and validate a delivery, then run its handlers. Never throws; `httpStatusOf(result)` answers. */
   receive(options: ReceiveOptions): Promise<ReceiveResult>;
+  /** Verify, parse and validate a delivery without running any handler: what an inbox stores. Never throws. */
+  parse(options: ReceiveOptions): ParseResult;
+  /**
+   * Run the handlers for a stored delivery, as `receive` would have: its payload is checked against the contract
+   * again first (never cast), a body that no longer meets it goes to the `onError` handlers, and the event carries
+   * `deliveryId` and `attempt`. Never throws.
+   */
+  dispatch(stored: StoredDelivery): Promise<DispatchResult>;
   /** The providers this object was given secrets for. */
   readonly providers: readonly Provider[];
 }
@@ -265,7 +300,10 @@ export function createMeetingWebhooks(options: MeetingWebhooksOptions): MeetingW
     return settled.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
   }
 
-  function handlerError(event: AnyWebhookEvent | ParseError, errors: unknown[]): ReceiveResult {
+  function handlerError(
+    event: AnyWebhookEvent | ParseError,
+    errors: unknown[],
+  ): { ok: false; error: HandlerError } {
     const first = errors[0];
     const why = first instanceof Error ? first.message : String(first);
     return {
@@ -278,6 +316,22 @@ export function createMeetingWebhooks(options: MeetingWebhooksOptions): MeetingW
         errors,
       },
     };
+  }
+
+  /** The handlers of a parsed (or re-checked) delivery: its event's, or the error handlers for a refusal. */
+  async function handle(parsed: ParseResult): Promise<ReceiveResult> {
+    if (!parsed.ok) {
+      const failed = await run(errorHandlers, parsed.error);
+      return failed.length > 0 ? handlerError(parsed.error, failed) : parsed;
+    }
+    const { event } = parsed;
+    const failed = event.known
+      ? await run([...(byName.get(event.name) ?? []), ...anyHandlers] as Handler<AnyWebhookEvent>[], event)
+      : await run([...unknownHandlers, ...anyHandlers] as Handler<AnyWebhookEvent>[], event);
+    if (failed.length === 0) return { ok: true, event };
+    const result = handlerError(event, failed);
+    await run(errorHandlers, result.error);
+    return result;
   }
 
   function parse(request: ReceiveOptions): ParseResult {
@@ -320,20 +374,34 @@ export function createMeetingWebhooks(options: MeetingWebhooksOptions): MeetingW
       }
       return this;
     },
-    async receive(request) {
-      const parsed = parse(request);
-      if (!parsed.ok) {
-        const failed = await run(errorHandlers, parsed.error);
-        return failed.length > 0 ? handlerError(parsed.error, failed) : parsed;
+    parse,
+    receive: async (request) => handle(parse(request)),
+    async dispatch(stored) {
+      const { payload } = stored;
+      if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+        return handle({
+          ok: false,
+          error: {
+            stage: "body",
+            code: "not_an_object",
+            message: "The stored body is not a JSON object.",
+            payload,
+          },
+        }) as Promise<DispatchResult>;
       }
-      const event = toHandlerEvent(parsed.event);
-      const failed = event.known
-        ? await run([...(byName.get(event.name) ?? []), ...anyHandlers] as Handler<AnyWebhookEvent>[], event)
-        : await run([...unknownHandlers, ...anyHandlers] as Handler<AnyWebhookEvent>[], event);
-      if (failed.length === 0) return { ok: true, event };
-      const result = handlerError(event, failed);
-      await run(errorHandlers, (result as { error: ReceiveError }).error);
-      return result;
+      const checked = checkPayload(
+        stored.provider,
+        stored.channel,
+        payload as Record<string, unknown>,
+        stored.deliveryKey,
+      );
+      const run = checked.ok
+        ? { ok: true as const, event: { ...checked.event, ...inboxFacts(stored) } as AnyWebhookEvent }
+        : {
+            ok: false as const,
+            error: { ...checked.error, ...(stored.deliveryId ? { deliveryId: stored.deliveryId } : {}) },
+          };
+      return handle(run) as Promise<DispatchResult>;
     },
   } as MeetingWebhooks;
   return webhooks;
@@ -350,21 +418,10 @@ function notConfigured(provider: string): ParseResult {
   };
 }
 
-/** The parse result's event in the shape handlers receive. */
-export function toHandlerEvent(event: ParsedEvent): AnyWebhookEvent {
-  const facts = {
-    provider: event.provider,
-    channel: event.channel,
-    deliveryKey: event.deliveryKey,
-    drift: event.drift,
+/** The facts an inbox adds to a stored delivery's event. */
+function inboxFacts(stored: StoredDelivery): { deliveryId?: string; attempt?: number } {
+  return {
+    ...(stored.deliveryId === undefined ? {} : { deliveryId: stored.deliveryId }),
+    ...(stored.attempt === undefined ? {} : { attempt: stored.attempt }),
   };
-  if (event.type === "unknown") {
-    return {
-      known: false,
-      ...facts,
-      name: event.eventName,
-      payload: event.payload as Record<string, unknown>,
-    };
-  }
-  return { known: true, ...facts, name: event.type, payload: event.payload } as AnyWebhookEvent;
 }

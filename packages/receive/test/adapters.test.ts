@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingWebhooksPlugin } from "../src/adapters/fastify.js";
 import { createFetchHandler } from "../src/adapters/fetch.js";
 import { createNodeMiddleware } from "../src/adapters/node.js";
-import { createMeetingWebhooks, webhookRoutes } from "../src/index.js";
+import { answerOf, createMeetingWebhooks, webhookRoutes } from "../src/index.js";
 import {
   callbackSecret,
   cronofySecret,
@@ -224,5 +224,57 @@ describe("webhookRoutes", () => {
       ]),
     );
     expect(routed).toEqual(declared);
+  });
+});
+
+describe("answerOf, for an inbox's outcomes", () => {
+  it("is 503 with Retry-After when the delivery could not be stored", () => {
+    const answer = answerOf({
+      ok: false,
+      error: {
+        stage: "unavailable",
+        code: "storage_unavailable",
+        message: "The database does not answer.",
+        retryAfterSeconds: 7,
+      },
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.headers).toMatchObject({ "retry-after": "7", "content-type": "application/problem+json" });
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 503, code: "storage_unavailable" });
+  });
+
+  it("tells where an accepted or quarantined delivery was stored, and whether it was a duplicate", () => {
+    const event = {
+      known: false as const,
+      provider: "cronofy" as const,
+      channel: "callback" as const,
+      name: "meeting_agent_paused",
+      payload: {},
+      deliveryKey: "cronofy:callback:x",
+      drift: [],
+      deliveryId: "12",
+    };
+    expect(JSON.parse(answerOf({ ok: true, event, duplicate: true }).body)).toEqual({
+      status: "unknown",
+      deliveryKey: "cronofy:callback:x",
+      deliveryId: "12",
+      duplicate: true,
+    });
+    const quarantined = answerOf({
+      ok: false,
+      error: {
+        stage: "schema",
+        code: "schema_mismatch",
+        message: "",
+        issues: [],
+        provider: "cronofy",
+        channel: "callback",
+        deliveryKey: "cronofy:callback:y",
+        payload: {},
+        deliveryId: "13",
+      },
+    });
+    expect(quarantined.status).toBe(202);
+    expect(JSON.parse(quarantined.body)).toMatchObject({ status: "quarantined", deliveryId: "13" });
   });
 });

@@ -4,12 +4,8 @@
 
 import type { Channel } from "@meeting-webhooks/types";
 import { describe, expect, it } from "vitest";
-import {
-  type ParseResult,
-  parseCronofyDelivery,
-  parseMeetingBaasDelivery,
-  validatePayload,
-} from "../src/index.js";
+import { type ParseResult, parseCronofyDelivery, parseMeetingBaasDelivery } from "../src/index.js";
+import { validatePayload } from "../src/validate.js";
 import { cronofySecret, cronofySignature, example, meetingBaasOptions, svixHeaders } from "./signing.js";
 
 type Provider = "cronofy" | "meetingbaas";
@@ -152,7 +148,7 @@ describe("well-formed envelopes", () => {
       const result = deliver("meetingbaas", channel, payload);
       expect(result).toMatchObject({
         ok: true,
-        event: { type: "unknown", eventName: "bot.recording_ready" },
+        event: { known: false, name: "bot.recording_ready" },
       });
       if (!result.ok) continue;
       expect(result.event.drift.map((d) => [d.pointer, d.keyword])).toEqual([
@@ -166,7 +162,7 @@ describe("well-formed envelopes", () => {
     const payload = { event: "calendar.connection_error", data: { calendar_id: "c" } };
     expect(deliver("meetingbaas", "webhook", payload)).toMatchObject({
       ok: true,
-      event: { type: "unknown", eventName: "calendar.connection_error" },
+      event: { known: false, name: "calendar.connection_error" },
     });
     expect(deliver("meetingbaas", "callback", payload)).toMatchObject({
       ok: false,
@@ -177,7 +173,7 @@ describe("well-formed envelopes", () => {
   it("a known calendar event still validates without extra", () => {
     expect(deliver("meetingbaas", "webhook", calendarWebhook)).toMatchObject({
       ok: true,
-      event: { type: "calendar.event_created" },
+      event: { known: true, name: "calendar.event_created" },
     });
   });
 
@@ -187,7 +183,7 @@ describe("well-formed envelopes", () => {
       notification: { type: "event_subscription", interactions: [{ type: "meeting_agent_paused" }] },
     };
     const result = deliver("cronofy", "callback", payload);
-    expect(result).toMatchObject({ ok: true, event: { type: "unknown", eventName: "meeting_agent_paused" } });
+    expect(result).toMatchObject({ ok: true, event: { known: false, name: "meeting_agent_paused" } });
     if (result.ok) {
       expect(result.event.drift).toContainEqual(
         expect.objectContaining({ pointer: "/notification/interactions/0/type", keyword: "event" }),

@@ -1,11 +1,7 @@
 // The one-call API: which stage refuses what, unknown events, drift, and delivery keys.
 import { describe, expect, it } from "vitest";
-import {
-  parseCronofyDelivery,
-  parseMeetingBaasDelivery,
-  validateArtifact,
-  validatePayload,
-} from "../src/index.js";
+import { parseCronofyDelivery, parseMeetingBaasDelivery } from "../src/index.js";
+import { validateArtifact, validatePayload } from "../src/validate.js";
 import {
   callbackSecret,
   cronofySecret,
@@ -44,7 +40,7 @@ describe("every example of both contracts", () => {
             });
       expect(result.ok, JSON.stringify(result)).toBe(true);
       if (!result.ok) return;
-      expect(result.event.type).toBe(delivery.webhook.event);
+      expect(result.event.name).toBe(delivery.webhook.event);
       expect(result.event.channel).toBe(delivery.webhook.channel);
       expect(result.event.payload).toEqual(JSON.parse(delivery.body.toString()));
       // Examples with values outside an open list are there on purpose; they are the only drift allowed.
@@ -76,7 +72,7 @@ describe("stages", () => {
     expect(result.error).toMatchObject({
       stage: "schema",
       code: "schema_mismatch",
-      eventName: "bot.completed",
+      name: "bot.completed",
     });
     if (result.error.stage !== "schema") return;
     expect(result.error.issues.map((i) => i.pointer).sort()).toEqual([
@@ -103,9 +99,9 @@ describe("stages", () => {
       headers: { "x-mb-secret": callbackSecret },
       ...meetingBaasOptions,
     });
-    expect(callback).toMatchObject({ ok: true, event: { channel: "callback", type: "bot.failed" } });
+    expect(callback).toMatchObject({ ok: true, event: { channel: "callback", name: "bot.failed" } });
     const webhook = mbWebhook(body);
-    expect(webhook).toMatchObject({ ok: true, event: { channel: "webhook", type: "bot.failed" } });
+    expect(webhook).toMatchObject({ ok: true, event: { channel: "webhook", name: "bot.failed" } });
     expect(parseMeetingBaasDelivery({ body, headers: {}, ...meetingBaasOptions })).toMatchObject({
       ok: false,
       error: {
@@ -127,7 +123,7 @@ describe("forward compatibility", () => {
     const result = mbWebhook(body);
     expect(result).toMatchObject({
       ok: true,
-      event: { type: "unknown", eventName: "bot.transcript_ready", channel: "webhook" },
+      event: { known: false, name: "bot.transcript_ready", channel: "webhook" },
     });
     const cronofyBody = JSON.stringify({
       notification: { type: "event_subscription", interactions: [{ type: "meeting_agent_paused" }] },
@@ -135,7 +131,7 @@ describe("forward compatibility", () => {
     });
     expect(cronofy(cronofyBody)).toMatchObject({
       ok: true,
-      event: { type: "unknown", eventName: "meeting_agent_paused" },
+      event: { known: false, name: "meeting_agent_paused" },
     });
   });
 
@@ -148,7 +144,7 @@ describe("forward compatibility", () => {
     });
     expect(result).toMatchObject({
       ok: true,
-      event: { type: "unknown", eventName: "bot.status_change", channel: "callback" },
+      event: { known: false, name: "bot.status_change", channel: "callback" },
     });
   });
 
@@ -160,7 +156,7 @@ describe("forward compatibility", () => {
     const result = mbWebhook(JSON.stringify(payload));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.event.type).toBe("bot.failed");
+    expect(result.event.name).toBe("bot.failed");
     expect(result.event.drift.map((d) => d.pointer).sort()).toEqual([
       "/data/error_code",
       "/data/retry_after_seconds",

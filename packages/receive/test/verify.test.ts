@@ -6,7 +6,7 @@ import {
   verifyCronofySignature,
   verifyMeetingBaasCallback,
   verifyStandardWebhook,
-} from "../src/index.js";
+} from "../src/verify.js";
 import {
   callbackSecret,
   cronofySecret,

@@ -213,6 +213,91 @@ describe("handlers", () => {
   });
 });
 
+describe("parse and dispatch: receive apart from handling, for a queue", () => {
+  it("parse verifies and types a delivery without running any handler", () => {
+    const named = vi.fn();
+    const hooks = webhooks().on("bot.completed", named);
+    const parsed = hooks.parse({ provider: "meetingbaas", body: completed, headers: svixHeaders(completed) });
+    expect(parsed).toMatchObject({
+      ok: true,
+      event: { known: true, name: "bot.completed", channel: "webhook" },
+    });
+    expect(named).not.toHaveBeenCalled();
+    const forged = hooks.parse({
+      provider: "meetingbaas",
+      body: completed,
+      headers: { "x-mb-secret": "nope" },
+    });
+    expect(forged).toMatchObject({ ok: false, error: { stage: "signature" } });
+  });
+
+  it("dispatch runs the same handlers for a stored delivery, with its id and attempt", async () => {
+    const seen: unknown[] = [];
+    const hooks = webhooks().on("bot.completed", (event) => {
+      seen.push([event.payload.data.bot_id, event.deliveryId, event.attempt, event.channel]);
+    });
+    const parsed = hooks.parse({ provider: "meetingbaas", body: completed, headers: svixHeaders(completed) });
+    if (!parsed.ok) throw new Error("the example must parse");
+    const stored = {
+      provider: "meetingbaas" as const,
+      channel: "webhook" as const,
+      payload: JSON.parse(completed.toString()),
+      deliveryKey: parsed.event.deliveryKey,
+      deliveryId: "42",
+      attempt: 3,
+    };
+    const result = await hooks.dispatch(stored);
+    expect(result).toMatchObject({ ok: true, event: { deliveryKey: parsed.event.deliveryKey, attempt: 3 } });
+    expect(seen).toEqual([[stored.payload.data.bot_id, "42", 3, "webhook"]]);
+  });
+
+  it("dispatch checks a stored body against the contract again: one that breaks it goes to onError, never cast", async () => {
+    const named = vi.fn();
+    const errors: ReceiveError[] = [];
+    const hooks = webhooks()
+      .on("bot.completed", named)
+      .onError((error) => {
+        errors.push(error);
+      });
+    const broken = JSON.parse(completed.toString());
+    broken.data.bot_id = 42;
+    const result = await hooks.dispatch({
+      provider: "meetingbaas",
+      channel: "callback",
+      payload: broken,
+      deliveryKey: "k",
+      deliveryId: "7",
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { stage: "schema", deliveryId: "7", issues: [{ pointer: "/data/bot_id" }] },
+    });
+    expect(named).not.toHaveBeenCalled();
+    expect(errors.map((e) => e.stage)).toEqual(["schema"]);
+    const notObject = await hooks.dispatch({
+      provider: "cronofy",
+      channel: "callback",
+      payload: [1],
+      deliveryKey: "k",
+    });
+    expect(notObject).toMatchObject({ ok: false, error: { stage: "body", code: "not_an_object" } });
+  });
+
+  it("dispatch reports a handler that throws, so that the queue retries it", async () => {
+    const hooks = webhooks().on("meeting_agent_complete", () => {
+      throw new Error("database is busy");
+    });
+    const result = await hooks.dispatch({
+      provider: "cronofy",
+      channel: "callback",
+      payload: JSON.parse(agentComplete.toString()),
+      deliveryKey: "k",
+      attempt: 1,
+    });
+    expect(result).toMatchObject({ ok: false, error: { stage: "handler", code: "handler_failed" } });
+  });
+});
+
 describe("httpStatusOf", () => {
   it.each([
     [{ stage: "signature", code: "signature_mismatch" }, 401],
@@ -223,6 +308,7 @@ describe("httpStatusOf", () => {
     [{ stage: "request", code: "body_too_large" }, 413],
     [{ stage: "request", code: "unsupported_media_type" }, 415],
     [{ stage: "request", code: "method_not_allowed" }, 405],
+    [{ stage: "unavailable", code: "storage_unavailable", retryAfterSeconds: 5 }, 503],
   ])("%o → %i", (error, status) => {
     expect(httpStatusOf({ ok: false, error: { message: "", ...error } as ReceiveError })).toBe(status);
   });

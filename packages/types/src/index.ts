@@ -74,23 +74,61 @@ export type PayloadOf<E extends EventName> = E extends CronofyEventName
     ? MeetingBaasPayloadOf<E>
     : never;
 
-/** One delivery's event, discriminated by `type` (and narrowed further by `provider` and `channel`). */
-export type CronofyEvent = {
-  [E in CronofyEventName]: {
-    provider: "cronofy";
-    channel: "callback";
-    type: E;
-    payload: CronofyPayloadOf<E>;
-  };
-}[CronofyEventName];
+// ---- One event shape ---------------------------------------------------------------------------------------
+// The same object from parse to handler to inbox to the sample receiver: `{provider, channel, name, payload,
+// deliveryKey, drift}`, and from an inbox also `deliveryId` and `attempt`.
 
-export type MeetingBaasEvent = {
-  [K in MeetingBaasKey]: {
-    provider: "meetingbaas";
-    channel: ChannelOfKey<K>;
-    type: EventOfKey<K>;
-    payload: BodyOf<MeetingBaasWebhooks[K]>;
-  };
-}[MeetingBaasKey];
+/** Something an accepted payload has that the contract does not know yet; the payload is valid regardless. */
+export interface ContractIssue {
+  /** JSON pointer (RFC 6901) of the value. */
+  pointer: string;
+  /** The JSON Schema keyword concerned: `additionalProperties` for an unknown property, `enum` for a new value. */
+  keyword: string;
+  message: string;
+  /** What the contract knows there. */
+  expected: string;
+}
 
-export type WebhookEvent = CronofyEvent | MeetingBaasEvent;
+type ProviderOfEvent<N extends EventName> = N extends CronofyEventName ? "cronofy" : "meetingbaas";
+/** The channel(s) an event comes on: Cronofy sends callbacks only; Meeting BaaS per its keys. */
+type ChannelOfEvent<N extends EventName> = N extends CronofyEventName
+  ? "callback"
+  : ChannelOfKey<Extract<MeetingBaasKey, `${Channel}/${N}`>>;
+
+/** What every delivered event carries besides its payload. */
+export interface DeliveryFacts {
+  /** Stable across redeliveries of the same event: de-duplicate on it. */
+  deliveryKey: string;
+  /** What the payload has that the contract does not know yet (valid regardless). */
+  drift: readonly ContractIssue[];
+  /** From an inbox: the id it stored the delivery under. Absent when handled in the request. */
+  deliveryId?: string;
+  /** From an inbox: which run of the handlers this is, 1 the first. Absent when handled in the request. */
+  attempt?: number;
+}
+
+/** A known event; `payload` has the exact type of the event named by `name`, `channel` the channels it comes on. */
+export type KnownWebhookEvent<N extends EventName = EventName> = N extends EventName
+  ? DeliveryFacts & {
+      known: true;
+      provider: ProviderOfEvent<N>;
+      channel: ChannelOfEvent<N>;
+      name: N;
+      payload: PayloadOf<N>;
+    }
+  : never;
+
+/** A new event name inside a well-formed envelope: authentic, kept, not in the contract yet. */
+export interface UnknownWebhookEvent extends DeliveryFacts {
+  known: false;
+  provider: Provider;
+  channel: Channel;
+  /** The event or interaction name the payload carries, if any. */
+  name: string | undefined;
+  payload: Record<string, unknown>;
+}
+
+/** Any accepted delivery's event: `known` tells, then `name` narrows the payload. */
+export type AnyWebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
+export type CronofyWebhookEvent = KnownWebhookEvent<CronofyEventName>;
+export type MeetingBaasWebhookEvent = KnownWebhookEvent<MeetingBaasEventName>;

@@ -1,16 +1,17 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type {
-  CronofyEvent,
+  AnyWebhookEvent,
   CronofyEventName,
   CronofyFailureSubtype,
+  CronofyWebhookEvent,
+  KnownWebhookEvent,
   MeetingBaasBotStatusCode,
   MeetingBaasCallbackEventName,
-  MeetingBaasEvent,
   MeetingBaasEventName,
   MeetingBaasPayload,
+  MeetingBaasWebhookEvent,
   OpenString,
   PayloadOf,
-  WebhookEvent,
 } from "../src/index.js";
 
 describe("event names", () => {
@@ -66,25 +67,41 @@ describe("a Meeting BaaS payload", () => {
 });
 
 describe("a delivery event", () => {
-  it("narrows on provider and type, for Cronofy too", () => {
-    const handle = (event: WebhookEvent) => {
-      if (event.provider === "cronofy" && event.type === "meeting_agent_complete") {
+  it("narrows on provider and name, for Cronofy too", () => {
+    const handle = (event: AnyWebhookEvent) => {
+      if (!event.known) {
+        expectTypeOf(event.name).toEqualTypeOf<string | undefined>();
+        return;
+      }
+      if (event.provider === "cronofy" && event.name === "meeting_agent_complete") {
         // `details` is optional (Cronofy's resource-download page shows a complete callback without it).
         expectTypeOf(event.payload.meeting_agent.details?.recording.duration_seconds).toEqualTypeOf<
           number | undefined
         >();
       }
-      if (event.type === "meeting_agent_activated") {
-        expectTypeOf(event).toEqualTypeOf<Extract<CronofyEvent, { type: "meeting_agent_activated" }>>();
+      if (event.name === "meeting_agent_activated") {
+        expectTypeOf(event).toEqualTypeOf<KnownWebhookEvent<"meeting_agent_activated">>();
+        expectTypeOf(event.channel).toEqualTypeOf<"callback">();
       }
     };
     expectTypeOf(handle).toBeFunction();
   });
 
   it("knows which Meeting BaaS events arrive on which channel", () => {
-    expectTypeOf<Extract<MeetingBaasEvent, { channel: "callback" }>["type"]>().toEqualTypeOf<
-      "bot.completed" | "bot.failed"
-    >();
+    expectTypeOf<KnownWebhookEvent<"bot.completed">["channel"]>().toEqualTypeOf<"callback" | "webhook">();
+    expectTypeOf<KnownWebhookEvent<"bot.status_change">["channel"]>().toEqualTypeOf<"webhook">();
+    type CallbackCapable<E> = E extends { channel: infer C; name: infer N }
+      ? "callback" extends C
+        ? N
+        : never
+      : never;
+    expectTypeOf<CallbackCapable<MeetingBaasWebhookEvent>>().toEqualTypeOf<"bot.completed" | "bot.failed">();
+  });
+
+  it("carries the delivery facts, from an inbox also the id and the attempt", () => {
+    expectTypeOf<CronofyWebhookEvent["deliveryKey"]>().toEqualTypeOf<string>();
+    expectTypeOf<AnyWebhookEvent["attempt"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<AnyWebhookEvent["deliveryId"]>().toEqualTypeOf<string | undefined>();
   });
 });
 

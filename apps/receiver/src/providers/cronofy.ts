@@ -1,7 +1,8 @@
 // Everything the receiver knows about Cronofy Meeting Agents: how a callback maps to the neutral model, which
 // resources to download, and how the transcript JSON maps to neutral segments.
-import type { CronofyEvent, CronofyMeetingAgentTranscript } from "@meeting-webhooks/types";
+import type { CronofyMeetingAgentTranscript } from "@meeting-webhooks/types";
 import type { ArtifactFact, MeetingFacts, Normalised, TranscriptSegment } from "./facts.js";
+import type { CronofyKnownEvent as CronofyEvent } from "./index.js";
 
 /** Deliveries about one Meeting Agent share this subject. */
 export function cronofySubject(event: CronofyEvent): string {
@@ -21,19 +22,19 @@ export function normaliseCronofy(event: CronofyEvent, receivedAt: string): Norma
     joinUrl: calendar?.conferencing?.join_url ?? null,
     platform: calendar?.conferencing?.provider_name ?? null,
   };
-  switch (event.type) {
+  switch (event.name) {
     case "meeting_agent_activated":
       return {
         meeting,
-        timeline: { at: receivedAt, status: "scheduled", providerStatus: event.type, detail: null },
+        timeline: { at: receivedAt, status: "scheduled", providerStatus: event.name, detail: null },
       };
     case "meeting_agent_failed": {
-      const interaction = event.payload.notification.interactions.find((i) => i.type === event.type);
+      const interaction = event.payload.notification.interactions.find((i) => i.type === event.name);
       const subtype =
         (interaction && "subtype" in interaction ? interaction.subtype : undefined) ?? "unknown";
       return {
         meeting: { ...meeting, failureReason: subtype },
-        timeline: { at: receivedAt, status: "failed", providerStatus: event.type, detail: subtype },
+        timeline: { at: receivedAt, status: "failed", providerStatus: event.name, detail: subtype },
       };
     }
     case "meeting_agent_complete": {
@@ -44,7 +45,7 @@ export function normaliseCronofy(event: CronofyEvent, receivedAt: string): Norma
       });
       return {
         meeting: { ...meeting, durationSeconds: agent.details?.recording.duration_seconds ?? null },
-        timeline: { at: receivedAt, status: "completed", providerStatus: event.type, detail: null },
+        timeline: { at: receivedAt, status: "completed", providerStatus: event.name, detail: null },
         artifacts,
       };
     }

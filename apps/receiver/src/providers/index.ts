@@ -1,11 +1,12 @@
 // The one place that dispatches on the provider: rebuild a stored delivery's typed event, normalise it, tell its
 // subject, and turn a downloaded artifact into the neutral transcript after checking it against its contract.
-import { type AnyWebhookEvent, validateArtifact } from "@meeting-webhooks/receive";
+import type { AnyWebhookEvent } from "@meeting-webhooks/receive";
+import { validateArtifact } from "@meeting-webhooks/receive/validate";
 import type {
-  CronofyEvent,
   CronofyMeetingAgentTranscript,
-  MeetingBaasEvent,
+  CronofyWebhookEvent,
   MeetingBaasOutputTranscription,
+  MeetingBaasWebhookEvent,
 } from "@meeting-webhooks/types";
 import { cronofySubject, cronofyTranscript, normaliseCronofy } from "./cronofy.js";
 import type { Download, Normalised, TranscriptSegment } from "./facts.js";
@@ -14,18 +15,18 @@ import { meetingBaasSubject, meetingBaasTranscript, normaliseMeetingBaas } from 
 export type * from "./facts.js";
 export { neutralMeetingBaasStatus } from "./meetingbaas.js";
 
-export type KnownEvent = CronofyEvent | MeetingBaasEvent;
+/** What the provider rules read of a known event: its provider, channel, name and typed payload. */
+type Typed<E> = E extends unknown
+  ? Pick<E, Extract<keyof E, "provider" | "channel" | "name" | "payload">>
+  : never;
+export type KnownEvent = Typed<CronofyWebhookEvent | MeetingBaasWebhookEvent>;
+export type CronofyKnownEvent = Extract<KnownEvent, { provider: "cronofy" }>;
+export type MeetingBaasKnownEvent = Extract<KnownEvent, { provider: "meetingbaas" }>;
 
 /** What deliveries of the same meeting share, for an event ingest has just validated. */
 export function subjectOf(event: AnyWebhookEvent): string | null {
   if (!event.known) return null;
-  const known = {
-    provider: event.provider,
-    channel: event.channel,
-    type: event.name,
-    payload: event.payload,
-  } as KnownEvent;
-  return known.provider === "cronofy" ? cronofySubject(known) : meetingBaasSubject(known);
+  return event.provider === "cronofy" ? cronofySubject(event) : meetingBaasSubject(event);
 }
 
 /**
@@ -39,7 +40,7 @@ export function storedEvent(stored: {
   body: string;
 }): KnownEvent {
   const payload: unknown = JSON.parse(stored.body);
-  return { provider: stored.provider, channel: stored.channel, type: stored.event, payload } as KnownEvent;
+  return { provider: stored.provider, channel: stored.channel, name: stored.event, payload } as KnownEvent;
 }
 
 /** What a valid event says about meetings and calendar events. */

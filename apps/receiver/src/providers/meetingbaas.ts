@@ -1,7 +1,8 @@
 // Everything the receiver knows about Meeting BaaS v2: how callbacks and account webhooks map to the neutral model
 // (status codes included), which artifacts to download, and how the transcription JSON maps to neutral segments.
-import type { MeetingBaasEvent, MeetingBaasOutputTranscription } from "@meeting-webhooks/types";
+import type { MeetingBaasOutputTranscription } from "@meeting-webhooks/types";
 import type { ArtifactFact, CalendarEventFact, Normalised, TranscriptSegment } from "./facts.js";
+import type { MeetingBaasKnownEvent as MeetingBaasEvent } from "./index.js";
 
 /** Deliveries about one bot share this subject; calendar deliveries share one of their own. */
 export function meetingBaasSubject(event: MeetingBaasEvent): string {
@@ -54,7 +55,7 @@ function calendarFacts(instance: Record<string, unknown>): CalendarEventFact {
 }
 
 export function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Normalised {
-  switch (event.type) {
+  switch (event.name) {
     case "bot.status_change": {
       const { bot_id, event_id, status } = event.payload.data;
       return {

@@ -1,6 +1,7 @@
 // `meeting-webhooks validate`: check a captured payload against the contract.
 
-import { envelopeSchemaOf, type SchemaIssue, validatePayload } from "@meeting-webhooks/receive";
+import type { SchemaIssue } from "@meeting-webhooks/receive";
+import { envelopeSchemaOf, validatePayload } from "@meeting-webhooks/receive/validate";
 import type { Channel } from "@meeting-webhooks/types";
 import { commandLine, onePositional, providerOption } from "../args.js";
 import { type Io, readInput, UsageError } from "../io.js";

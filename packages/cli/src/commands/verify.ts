@@ -1,12 +1,12 @@
 // `meeting-webhooks verify`: is this captured delivery authentic for these secrets?
 
+import { meetingBaasChannelOf } from "@meeting-webhooks/receive";
 import {
-  meetingBaasChannelOf,
   type VerifyResult,
   verifyCronofySignature,
   verifyMeetingBaasCallback,
   verifyStandardWebhook,
-} from "@meeting-webhooks/receive";
+} from "@meeting-webhooks/receive/verify";
 import { commandLine, onePositional, providerOption } from "../args.js";
 import { type Io, readInput, UsageError } from "../io.js";
 

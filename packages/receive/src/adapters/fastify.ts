@@ -9,10 +9,11 @@ import {
   tooLarge,
   webhookRoutes,
 } from "../http.js";
-import type { MeetingWebhooks } from "../webhooks.js";
+import type { WebhookReceiver } from "../webhooks.js";
 
 export interface FastifyMeetingWebhooksOptions extends AdapterOptions {
-  webhooks: MeetingWebhooks;
+  /** A webhooks object (handled in the request) or an inbox (stored, handled later). */
+  webhooks: WebhookReceiver;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   tooLarge,
   webhookRoutes,
 } from "../http.js";
-import type { MeetingWebhooks } from "../webhooks.js";
+import type { WebhookReceiver } from "../webhooks.js";
 
 export type { AdapterOptions } from "../http.js";
 
@@ -48,7 +48,7 @@ function respond(answer: Answer): Response {
  * must not have been read.
  */
 export function createFetchHandler(
-  webhooks: MeetingWebhooks,
+  webhooks: WebhookReceiver,
   options: AdapterOptions = {},
 ): (request: Request) => Promise<Response> {
   const routes = webhookRoutes(options.path);

@@ -10,7 +10,7 @@ import {
   tooLarge,
   webhookRoutes,
 } from "../http.js";
-import type { MeetingWebhooks, ReceiveResult } from "../webhooks.js";
+import type { ReceiveResult, WebhookReceiver } from "../webhooks.js";
 
 export type { AdapterOptions } from "../http.js";
 
@@ -61,7 +61,7 @@ function send(response: ServerResponse, answer: Answer, close = false): void {
  * (plain node:http). Mount it before any JSON body parser, or give those routes `express.raw({ type: "*\/*" })`.
  */
 export function createNodeMiddleware(
-  webhooks: MeetingWebhooks,
+  webhooks: WebhookReceiver,
   options: AdapterOptions = {},
 ): NodeMiddleware {
   const routes = webhookRoutes(options.path);
