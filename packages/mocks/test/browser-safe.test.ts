@@ -1,5 +1,6 @@
 // The main entry and the MSW handlers run in browsers (msw/browser): nothing they import statically may need Node.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -27,7 +28,20 @@ describe.each(["index.ts", "msw/index.ts"])("src/%s", (entry) => {
     const bare = [...staticGraph(join(src, entry)).values()].flat();
     expect(bare.filter((s) => s.startsWith("node:"))).toEqual([]);
     expect(new Set(bare)).toEqual(
-      new Set(entry === "index.ts" ? ["standardwebhooks"] : ["standardwebhooks", "msw"]),
+      new Set(
+        entry === "index.ts"
+          ? ["standardwebhooks"]
+          : ["standardwebhooks", "msw", "@meeting-webhooks/receive/problem"],
+      ),
     );
+  });
+});
+
+describe("@meeting-webhooks/receive/problem, which the MSW handlers import", () => {
+  it("imports nothing at all", () => {
+    const manifest = createRequire(import.meta.url).resolve("@meeting-webhooks/receive/package.json");
+    const { exports } = JSON.parse(readFileSync(manifest, "utf8"));
+    const problem = join(dirname(manifest), exports["./problem"].import);
+    expect(readFileSync(problem, "utf8")).not.toMatch(/^\s*import\s/m);
   });
 });

@@ -1,7 +1,10 @@
 // What every framework adapter shares: the routes under a prefix, the checks made before reading a body, and the
 // answer written for a result. The adapters only move bytes between their framework and these functions.
 import type { Channel, Provider } from "@meeting-webhooks/types";
+import { type Answer, problemOf } from "./problem.js";
 import { httpStatusOf, type ReceiveResult, type RequestError } from "./webhooks.js";
+
+export type { Answer } from "./problem.js";
 
 export interface AdapterOptions {
   /** Where the routes live: `${path}/cronofy`, `${path}/meetingbaas`, `${path}/meetingbaas/callback`. Default `/webhooks`. */
@@ -67,22 +70,6 @@ export function tooLarge(bodyLimit: number): ReceiveResult {
   return requestError("body_too_large", `The body is larger than the ${bodyLimit}-byte limit.`);
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const titles: Record<number, string> = {
-  400: "Not a JSON object",
-  401: "Not authentic",
-  405: "Method not allowed",
-  413: "Body too large",
-  415: "Unsupported media type",
-  500: "A handler failed",
-  503: "Not stored, try again",
-};
-
 /** From an inbox: where the delivery was stored, and whether it had been before. */
 function storedFacts(deliveryId: string | undefined, duplicate: boolean | undefined) {
   return {
@@ -116,7 +103,7 @@ export function answerOf(result: ReceiveResult, route?: Route): Answer {
       issues: error.issues,
     });
   }
-  const headers: Record<string, string> = { "content-type": "application/problem+json" };
+  const headers: Record<string, string> = {};
   if (error.stage === "request" && error.code === "method_not_allowed" && route) {
     headers.allow = route.methods.join(", ");
   }
@@ -125,17 +112,12 @@ export function answerOf(result: ReceiveResult, route?: Route): Answer {
     error.stage === "handler"
       ? "A handler failed; the delivery was not handled. The provider will retry."
       : error.message;
-  return {
-    status,
-    headers,
-    body: JSON.stringify({
-      type: `https://meeting-webhooks.invalid/problems/${error.code}`,
-      title: titles[status] ?? "Refused",
-      status,
-      detail,
-      code: error.code,
-    }),
-  };
+  return problemOf(status, error.code, detail, {}, headers);
+}
+
+/** The 404 of an adapter for a path it does not route. */
+export function notFound(pathname: string): Answer {
+  return problemOf(404, "not_found", `No webhook route ${pathname}.`);
 }
 
 function json(status: number, body: unknown): Answer {

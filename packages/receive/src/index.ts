@@ -18,6 +18,7 @@ export {
   type Answer,
   answerOf,
   defaultBodyLimit,
+  notFound,
   type Route,
   refuseBeforeReading,
   tooLarge,
@@ -46,6 +47,7 @@ export {
   type SchemaError,
   type SignatureError,
 } from "./parse.js";
+export { problemOf } from "./problem.js";
 export type { VerifyFailureCode } from "./verify-error.js";
 export {
   type ConfigErrorCode,

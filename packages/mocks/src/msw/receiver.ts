@@ -2,6 +2,7 @@
 // a sender posts (with @meeting-webhooks/receive) and record it. For testing code that produces or relays
 // deliveries: a proxy, a queue worker that forwards, a replay tool.
 import type { ParseResult } from "@meeting-webhooks/receive";
+import { problemOf } from "@meeting-webhooks/receive/problem";
 import type { Provider } from "@meeting-webhooks/types";
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { type Failure, failureResponse } from "./scenarios.js";
@@ -85,24 +86,13 @@ export function createReceiverHandlers(options: ReceiverMockOptions): ReceiverMo
   const answer = (delivery: ReceivedDelivery): Response => {
     if (delivery.result.ok) return new HttpResponse(null, { status: 204 });
     const { error } = delivery.result;
-    return HttpResponse.json(
-      {
-        type: `https://meeting-webhooks.invalid/problems/${error.code}`,
-        title:
-          error.stage === "signature"
-            ? "Not authentic"
-            : error.stage === "body"
-              ? "Not JSON"
-              : error.stage === "envelope"
-                ? "Not a delivery of this provider"
-                : "Breaks the contract",
-        status: delivery.status,
-        detail: error.message,
-        code: error.code,
-        ...(error.stage === "envelope" || error.stage === "schema" ? { issues: error.issues } : {}),
-      },
-      { status: delivery.status, headers: { "content-type": "application/problem+json" } },
+    const problem = problemOf(
+      delivery.status,
+      error.code,
+      error.message,
+      error.stage === "envelope" || error.stage === "schema" ? { issues: error.issues } : {},
     );
+    return new HttpResponse(problem.body, { status: problem.status, headers: problem.headers });
   };
 
   const handlers = endpoints.flatMap(([provider, url]) =>

@@ -1,4 +1,5 @@
 // What every mocked route can do instead of answering normally: an HTTP error, a network error, or never answering.
+import { problemOf } from "@meeting-webhooks/receive/problem";
 import { delay, HttpResponse } from "msw";
 
 /** An HTTP status to answer with, `"network"` for a network error, or `"timeout"` for a request that never ends. */
@@ -10,15 +11,12 @@ export async function failureResponse(failure: Failure): Promise<Response> {
     await delay("infinite");
     return HttpResponse.error();
   }
-  return HttpResponse.json(
-    {
-      type: "about:blank",
-      title: failure >= 500 ? "Mocked server error" : "Mocked client error",
-      status: failure,
-      detail: "Answered by a @meeting-webhooks/mocks failure scenario.",
-    },
-    { status: failure, headers: { "content-type": "application/problem+json" } },
+  const problem = problemOf(
+    failure,
+    failure >= 500 ? "mocked_server_error" : "mocked_client_error",
+    "Answered by a @meeting-webhooks/mocks failure scenario.",
   );
+  return new HttpResponse(problem.body, { status: problem.status, headers: problem.headers });
 }
 
 /** The object-storage error document for a refused presigned URL. */

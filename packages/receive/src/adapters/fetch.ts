@@ -5,6 +5,7 @@ import {
   type Answer,
   answerOf,
   defaultBodyLimit,
+  notFound,
   refuseBeforeReading,
   tooLarge,
   webhookRoutes,
@@ -57,10 +58,8 @@ export function createFetchHandler(
     const { pathname } = new URL(request.url);
     const route = routes.get(pathname);
     if (!route) {
-      return Response.json(
-        { title: "Not found", status: 404, code: "not_found", detail: `No route ${pathname}` },
-        { status: 404, headers: { "content-type": "application/problem+json" } },
-      );
+      const answer = notFound(pathname);
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
     }
     const refused = refuseBeforeReading(
       route,

@@ -6,6 +6,7 @@ import {
   type Answer,
   answerOf,
   defaultBodyLimit,
+  notFound,
   refuseBeforeReading,
   tooLarge,
   webhookRoutes,
@@ -71,15 +72,8 @@ export function createNodeMiddleware(
     const route = routes.get(pathname);
     if (!route) {
       if (next) return next();
-      response.writeHead(404, { "content-type": "application/problem+json" });
-      response.end(
-        JSON.stringify({
-          title: "Not found",
-          status: 404,
-          code: "not_found",
-          detail: `No route ${pathname}`,
-        }),
-      );
+      const answer = notFound(pathname);
+      response.writeHead(answer.status, answer.headers).end(answer.body);
       return;
     }
     const refused = refuseBeforeReading(
