@@ -35,13 +35,6 @@ describe("ci.yml", () => {
     expect(requirements(asConsumer)).toContainEqual(expect.stringContaining("no step runs `npm test`"));
   });
 
-  it("is reported when npm test runs without CI=true", () => {
-    const findings = findingsAfter("ci.yml", (document) => {
-      document.deleteIn(["jobs", "test", "env", "CI"]);
-    });
-    expect(requirements(findings)).toEqual([expect.stringContaining('`CI: "true"`')]);
-  });
-
   it("is reported without a PostgreSQL service", () => {
     const findings = findingsAfter("ci.yml", (document) => {
       document.deleteIn(["jobs", "test", "services"]);
@@ -55,33 +48,42 @@ describe("ci.yml", () => {
     );
   });
 
-  it("is reported when TEST_DATABASE_URL is not set", () => {
-    const findings = findingsAfter("ci.yml", (document) => {
-      document.deleteIn(["jobs", "test", "env", "TEST_DATABASE_URL"]);
-    });
-    expect(requirements(findings)).toEqual([expect.stringContaining("TEST_DATABASE_URL")]);
-  });
+  /** One edit each, and the one requirement it must break. */
+  const breaks: { what: string; edit: (document: Document) => void; message: unknown }[] = [
+    {
+      what: "npm test runs without CI=true",
+      edit: (document) => document.deleteIn(["jobs", "test", "env", "CI"]),
+      message: expect.stringContaining('`CI: "true"`'),
+    },
+    {
+      what: "TEST_DATABASE_URL is not set",
+      edit: (document) => document.deleteIn(["jobs", "test", "env", "TEST_DATABASE_URL"]),
+      message: expect.stringContaining("TEST_DATABASE_URL"),
+    },
+    {
+      what: "Chromium is not installed before npm test",
+      edit: (document) =>
+        document.setIn(
+          [...stepPath(document, (step) => /chromium/.test(step.run ?? "")), "run"],
+          "apt-get update",
+        ),
+      message: expect.stringContaining("install Chromium"),
+    },
+    {
+      what: "npm ci does not run before npm test",
+      edit: (document) =>
+        document.setIn([...stepPath(document, (step) => step.run === "npm ci"), "run"], "npm install"),
+      message: expect.stringContaining("`npm ci`"),
+    },
+    {
+      what: "npm's cache is off",
+      edit: (document) => document.deleteIn([...setupNode(document), "with", "cache"]),
+      message: "actions/setup-node needs `cache: npm`",
+    },
+  ];
 
-  it("is reported when Chromium is not installed before npm test", () => {
-    const findings = findingsAfter("ci.yml", (document) => {
-      const path = stepPath(document, (step) => /chromium/.test(step.run ?? ""));
-      document.setIn([...path, "run"], "apt-get update");
-    });
-    expect(requirements(findings)).toEqual([expect.stringContaining("install Chromium")]);
-  });
-
-  it("is reported without npm ci before npm test", () => {
-    const findings = findingsAfter("ci.yml", (document) => {
-      document.setIn([...stepPath(document, (step) => step.run === "npm ci"), "run"], "npm install");
-    });
-    expect(requirements(findings)).toEqual([expect.stringContaining("`npm ci`")]);
-  });
-
-  it("is reported without npm's cache", () => {
-    const findings = findingsAfter("ci.yml", (document) => {
-      document.deleteIn([...setupNode(document), "with", "cache"]);
-    });
-    expect(requirements(findings)).toEqual(["actions/setup-node needs `cache: npm`"]);
+  it.each(breaks)("is reported when $what", ({ edit, message }) => {
+    expect(requirements(findingsAfter("ci.yml", edit))).toEqual([message]);
   });
 
   it("is reported without a pull_request trigger or a concurrency group", () => {

@@ -1,6 +1,8 @@
 // The rules every workflow follows, checked on each of the repository's workflows broken one way at a time.
 import { describe, expect, it } from "vitest";
+import type { Document } from "yaml";
 import { checkWorkflows } from "../src/check.js";
+import type { WorkflowFinding } from "../src/finding.js";
 import {
   facts,
   fileOf,
@@ -52,48 +54,45 @@ describe.each(workflowNames)("%s", (name) => {
     expect(findings.filter((f) => f.code === "unpinned-action")).toEqual([]);
   });
 
-  it("is reported when the top-level permissions block is missing", () => {
-    const findings = findingsAfter(name, (document) => {
-      document.delete("permissions");
-    });
-    expect(findings).toContainEqual({
-      file,
-      pointer: "",
-      code: "permissions",
-      message: expect.stringContaining("no top-level `permissions`"),
-    });
-  });
+  /** One edit each, and the finding it must give. */
+  const breaks: { what: string; edit: (document: Document) => void; finding: Partial<WorkflowFinding> }[] = [
+    {
+      what: "no top-level permissions block",
+      edit: (document) => document.delete("permissions"),
+      finding: {
+        pointer: "",
+        code: "permissions",
+        message: expect.stringContaining("no top-level `permissions`"),
+      },
+    },
+    {
+      what: "a write scope at the top level, which every job would get",
+      edit: (document) => document.setIn(["permissions", "contents"], "write"),
+      finding: { pointer: "/permissions/contents", code: "permissions" },
+    },
+    {
+      what: "`write-all` at the top level instead of listed scopes",
+      edit: (document) => document.set("permissions", "write-all"),
+      finding: { pointer: "/permissions", code: "permissions" },
+    },
+    {
+      what: "`read-all` at the top level instead of listed scopes",
+      edit: (document) => document.set("permissions", "read-all"),
+      finding: { pointer: "/permissions", code: "permissions" },
+    },
+    {
+      what: "a pull_request_target trigger",
+      edit: (document) => document.setIn(["on", "pull_request_target"], null),
+      finding: {
+        pointer: "/on",
+        code: "pull-request-target",
+        message: expect.stringContaining("use `pull_request`"),
+      },
+    },
+  ];
 
-  it("is reported when the top level grants a write scope to every job", () => {
-    const findings = findingsAfter(name, (document) => {
-      document.setIn(["permissions", "contents"], "write");
-    });
-    expect(findings).toContainEqual(
-      expect.objectContaining({ file, pointer: "/permissions/contents", code: "permissions" }),
-    );
-  });
-
-  it("is reported when the top level is `write-all` or `read-all` instead of listed scopes", () => {
-    for (const level of ["write-all", "read-all"]) {
-      const findings = findingsAfter(name, (document) => {
-        document.set("permissions", level);
-      });
-      expect(findings, level).toContainEqual(
-        expect.objectContaining({ file, pointer: "/permissions", code: "permissions" }),
-      );
-    }
-  });
-
-  it("is reported when it runs on pull_request_target", () => {
-    const findings = findingsAfter(name, (document) => {
-      document.setIn(["on", "pull_request_target"], null);
-    });
-    expect(findings).toContainEqual({
-      file,
-      pointer: "/on",
-      code: "pull-request-target",
-      message: expect.stringContaining("use `pull_request`"),
-    });
+  it.each(breaks)("is reported with $what", ({ edit, finding }) => {
+    expect(findingsAfter(name, edit)).toContainEqual(expect.objectContaining({ file, ...finding }));
   });
 
   it("is reported with the key when the schema refuses it", () => {
