@@ -47,5 +47,5 @@ for (const dir of dirs) {
   );
 }
 console.log(
-  "\nNothing was published. To release: npx changeset version && npm run build && npx changeset publish",
+  "\nNothing was published. Releases are made on GitHub by .github/workflows/release.yml: `npm run release:version` in the version pull request, `npm run release` (build, then changeset publish with provenance) after its merge.",
 );

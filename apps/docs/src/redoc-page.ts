@@ -69,18 +69,36 @@ function redocContentSecurityPolicy(html: string): string {
   ].join("; ");
 }
 
+/** Applies `transform` to the markup between the scripts, leaving every `<script>` element as it is. */
+function outsideScripts(html: string, transform: (markup: string) => string): string {
+  return html
+    .split(/(<script\b[\s\S]*?<\/script>)/i)
+    .map((part, i) => (i % 2 === 1 ? part : transform(part)))
+    .join("");
+}
+
+/**
+ * Redoc renders its menu on the server with links from the host's root (`href="/bot-webhooks"`), and keeps them
+ * after hydration, while its router reads the hash (`#/bot-webhooks`). Under a sub-path such as GitHub Pages'
+ * `/<repo>/` a root link leaves the site (open in a new tab, or before the script runs), so each becomes the hash
+ * route it stands for, which the page opens at in any case.
+ */
+export function hashRouteLinks(html: string): string {
+  return outsideScripts(html, (markup) => markup.replace(/(<a\b[^>]*?\shref=")\/(?!\/)/gi, "$1#/"));
+}
+
 const backLinkStyle =
   "position:fixed;bottom:16px;right:16px;z-index:1000;font:13px/1.4 system-ui,sans-serif;padding:4px 10px;" +
   "border-radius:999px;background:#1f2937;color:#f9fafb;text-decoration:none";
 
 /**
  * Makes a Redoc page self-contained and part of the site: the attribution logo Redoc loads from its CDN
- * becomes an inline `data:` URL, a Content-Security-Policy forbids every other origin, and a link leads back
- * to the catalog. Anything this misses is caught by the browser test, which fails on any request that leaves
- * the site.
+ * becomes an inline `data:` URL, its menu links from the host's root become hash routes, a
+ * Content-Security-Policy forbids every other origin, and a link leads back to the catalog. Anything this misses
+ * is caught by the browser test, which fails on any request that leaves the site, and by the sub-path test.
  */
 export function localizeRedocPage(html: string, backLink?: { href: string; label: string }): string {
-  const local = html.replace(/https:\/\/cdn\.redoc\.ly\/[^"'`\s)]+\.svg/g, attributionLogo);
+  const local = hashRouteLinks(html.replace(/https:\/\/cdn\.redoc\.ly\/[^"'`\s)]+\.svg/g, attributionLogo));
   const csp = cspMetaTag(redocContentSecurityPolicy(local));
   const link = backLink
     ? `<a class="site-back" style="${backLinkStyle}" href="${escapeHtml(backLink.href)}">${escapeHtml(backLink.label)}</a>`

@@ -1,5 +1,7 @@
 // A tiny static file server for the built site, on a loopback port: what the browser test loads the pages from,
-// and `npm run preview -w @meeting-webhooks/docs` for a look by hand. Not meant for production hosting.
+// and `npm run preview -w @meeting-webhooks/docs` for a look by hand. Not meant for production hosting. It can serve
+// the site under a sub-path, as GitHub Pages serves a project's site under `/<repo>/`, and then answers nothing
+// outside it, so that a link to the host's root shows up as a 404.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -16,8 +18,11 @@ const contentTypes: Record<string, string> = {
 };
 
 export interface StaticServer {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://127.0.0.1:<port>` */
   origin: string;
+  /** `http://127.0.0.1:<port><basePath>`: where the site's root is served. */
+  base: string;
+  /** The URL of a path of the site, under the base path. */
   url(path: string): string;
   close(): Promise<void>;
 }
@@ -38,19 +43,39 @@ export function fileForPath(root: string, urlPath: string): string | undefined {
 export interface ServeOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Where the site's root is served, `/` (the default) or a prefix such as `/meeting-webhooks/`. */
+  basePath?: string;
   /** Called for every request that is not answered with a file, e.g. to fail a test on a broken link. */
   onNotFound?: (path: string) => void;
 }
 
+/** `meeting-webhooks` → `/meeting-webhooks/`; `/` stays `/`. */
+export function normaliseBasePath(basePath: string): string {
+  const trimmed = basePath.replace(/^\/+|\/+$/g, "");
+  return trimmed === "" ? "/" : `/${trimmed}/`;
+}
+
 export async function serveStatic(
   root: string,
-  { port = 0, onNotFound }: ServeOptions = {},
+  { port = 0, basePath = "/", onNotFound }: ServeOptions = {},
 ): Promise<StaticServer> {
+  const base = normaliseBasePath(basePath);
   const server: Server = createServer(async (request, response) => {
-    const file = fileForPath(root, request.url ?? "/");
+    const url = request.url ?? "/";
+    // GitHub Pages answers `/<repo>` with a redirect to `/<repo>/`, under which the site's relative links resolve.
+    if (base !== "/" && url.split(/[?#]/)[0] === base.slice(0, -1)) {
+      response.writeHead(301, { location: base }).end();
+      return;
+    }
+    if (!url.startsWith(base)) {
+      onNotFound?.(url);
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found\n");
+      return;
+    }
+    const file = fileForPath(root, url.slice(base.length - 1));
     const info = file ? await stat(file).catch(() => undefined) : undefined;
     if (!file || !info?.isFile() || (request.method !== "GET" && request.method !== "HEAD")) {
-      onNotFound?.(request.url ?? "/");
+      onNotFound?.(url);
       response
         .writeHead(file ? 404 : 400, { "content-type": "text/plain; charset=utf-8" })
         .end("Not found\n");
@@ -67,7 +92,8 @@ export async function serveStatic(
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    url: (path) => `${origin}/${path.replace(/^\//, "")}`,
+    base: `${origin}${base}`,
+    url: (path) => `${origin}${base}${path.replace(/^\//, "")}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
-// The built site in a real browser (headless Debian Chromium driven by playwright-core): every page loads with
-// no console error and no request leaving the site, the catalog lists every event the specs declare, and each
+// The built site in a real browser (headless Debian Chromium driven by playwright-core), served under a sub-path as
+// GitHub Pages serves it (/<repo>/): every page loads with no console error and no request leaving the site (a
+// request to the host's root counts as leaving it), the catalog lists every event the specs declare, and each
 // reference page shows each webhook or operation, reached through the catalog's own links.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,8 @@ import { type StaticServer, serveStatic } from "../src/static-server.js";
 
 // No Chromium: one printed skip line, or a failure under CI=true (see @meeting-webhooks/test-support).
 const executablePath = chromiumOrSkip("the docs site in Chromium (apps/docs/test/browser.test.ts)");
+/** Where the site is served, as GitHub Pages serves a repository's site. */
+const prefix = "/meeting-webhooks/";
 /** Ignored by git and replaced on each run, so that a reviewer can look at the pages. */
 const screenshotsDir = join(import.meta.dirname, "..", "test-results", "screenshots");
 
@@ -26,7 +29,7 @@ const pages = sitePages(loadEventCatalog(repositoryContracts));
 let server: StaticServer;
 let browser: LaunchedChromium;
 let context: BrowserContext;
-/** Every URL a page tried to load from anywhere but the local server. */
+/** Every URL a page tried to load from anywhere but the site (the local server under the prefix). */
 const offsite: string[] = [];
 /** Every path the local server had no file for. */
 const notFound: string[] = [];
@@ -64,19 +67,19 @@ async function waitUntilRendered(page: Page, kind: string): Promise<void> {
 describe.runIf(executablePath)("the docs site in Chromium", () => {
   beforeAll(async () => {
     if (!existsSync(join(docsSiteDir, catalogPagePath))) await buildSite({ outDir: docsSiteDir });
-    server = await serveStatic(docsSiteDir, { onNotFound: (path) => notFound.push(path) });
+    server = await serveStatic(docsSiteDir, { basePath: prefix, onNotFound: (path) => notFound.push(path) });
     browser = await launchChromium(executablePath as string, { viewport: { width: 1280, height: 900 } });
     context = browser.context;
     // Everything not on the local origin is refused and recorded, whatever asked for it.
     await context.route("**/*", (route) => {
       const url = route.request().url();
-      if (url.startsWith(`${server.origin}/`)) return route.continue();
+      if (url.startsWith(server.base)) return route.continue();
       offsite.push(url);
       return route.abort("blockedbyclient");
     });
     context.on("request", (request) => {
       const url = request.url();
-      if (!/^(data|blob):/.test(url) && !url.startsWith(`${server.origin}/`) && !offsite.includes(url)) {
+      if (!/^(data|blob):/.test(url) && !url.startsWith(server.base) && !offsite.includes(url)) {
         offsite.push(url);
       }
     });
@@ -163,6 +166,20 @@ describe.runIf(executablePath)("the docs site in Chromium", () => {
         expect((await heading.boundingBox())?.y).toBeLessThan(300);
       }
       await page.close();
+    });
+
+    it("keeps its menu links on the page under the prefix, before and after a click", async () => {
+      const { page, problems } = await open(openApiPagePath(provider));
+      await waitUntilRendered(page, "openapi");
+      const menu = page.locator('[data-component-name="Menu/MenuItem"] > a');
+      const hrefs = await menu.evaluateAll((anchors) => anchors.map((a) => a.getAttribute("href") ?? ""));
+      expect(hrefs.length).toBeGreaterThan(0);
+      expect(hrefs.filter((href) => !href.startsWith("#/"))).toEqual([]);
+      const last = hrefs.at(-1) ?? "";
+      await menu.last().click();
+      await expect.poll(() => page.url()).toBe(`${server.url(openApiPagePath(provider))}${last}`);
+      await page.close();
+      expect(problems).toEqual([]);
     });
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { cspHash } from "../src/html.js";
-import { inlineScripts, localizeRedocPage, redocOperationHash } from "../src/redoc-page.js";
+import { hashRouteLinks, inlineScripts, localizeRedocPage, redocOperationHash } from "../src/redoc-page.js";
 
 const page = `<!DOCTYPE html><html><head><title>t</title></head><body>
-<div id="redoc"><img src="https://cdn.redoc.ly/redoc/logo-mini-full.svg"></div>
+<div id="redoc"><img src="https://cdn.redoc.ly/redoc/logo-mini-full.svg"><a class="m" href="/bot-webhooks">Bot</a></div>
 <script>var a = "https://cdn.redoc.ly/redoc/logo-mini.svg";</script>
 <script type="module">hydrate()</script>
 <script src="./x.js"></script>
@@ -37,7 +37,32 @@ describe("localizeRedocPage", () => {
     expect(local.indexOf("Content-Security-Policy")).toBeLessThan(local.indexOf("<script"));
   });
 
+  it("turns the menu's links from the host's root into hash routes", () => {
+    expect(local).toContain('<a class="m" href="#/bot-webhooks">Bot</a>');
+  });
+
   it("links back to the catalog", () => {
     expect(local).toMatch(/<body>\n<a class="site-back"[^>]* href="..\/index.html">← Event catalog<\/a>/);
+  });
+});
+
+describe("hashRouteLinks", () => {
+  it("turns Redoc's menu links from the host's root into the hash routes its router reads", () => {
+    expect(
+      hashRouteLinks('<a class="m" href="/">Top</a><a href="/bot-webhooks" data-discover="true">Bot</a>'),
+    ).toBe('<a class="m" href="#/">Top</a><a href="#/bot-webhooks" data-discover="true">Bot</a>');
+  });
+
+  it("leaves relative, absolute, protocol-relative and fragment links alone", () => {
+    const links =
+      '<a href="../index.html">a</a><a href="https://redocly.com/redoc/">b</a><a href="//x.invalid/">c</a><a href="#/x">d</a>';
+    expect(hashRouteLinks(links)).toBe(links);
+  });
+
+  it("never edits a script, so the page's script hashes stay valid", () => {
+    const html = `<script>const menu = '<a href="/bot-webhooks">';</script><a href="/bot-webhooks">Bot</a>`;
+    expect(hashRouteLinks(html)).toBe(
+      `<script>const menu = '<a href="/bot-webhooks">';</script><a href="#/bot-webhooks">Bot</a>`,
+    );
   });
 });
