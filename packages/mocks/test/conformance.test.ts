@@ -267,7 +267,7 @@ describe("runConformance", () => {
     await expect(run({ only: ["rotation"], channel: "callback", secrets: secrets.callback })).rejects.toThrow(
       /No scenario "rotation" for Meeting BaaS callbacks/,
     );
-    await expect(run({ secrets: "not-a-whsec" })).rejects.toThrow(/not a Meeting BaaS signing secret/);
+    await expect(run({ secrets: "whsec_ not base64" })).rejects.toThrow(/not a Meeting BaaS signing secret/);
     await expect(run({ channel: "callback", secrets: ["a", "b"] })).rejects.toThrow(/one secret/);
     await expect(run({ method: "PUT" })).rejects.toThrow(/callbacks only/);
   });

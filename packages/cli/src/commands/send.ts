@@ -15,6 +15,7 @@ import {
 import type { Channel, Provider } from "@meeting-webhooks/types";
 import { commandLine, providerOption } from "../args.js";
 import { type Io, UsageError } from "../io.js";
+import { signingSecrets } from "../secrets.js";
 
 const eventList = (provider: Provider, channel?: Channel): string[] => [
   ...new Set(
@@ -196,14 +197,7 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
   if (values["retry-scale"] !== undefined && !values.retry)
     throw new UsageError("--retry-scale scales the waits of --retry: add --retry.");
   const seed = values.seed ?? String(Math.floor(Math.random() * 2 ** 31));
-  const secrets = values.secret ??
-    io.env.MEETING_WEBHOOKS_SECRETS?.split(",").filter(Boolean) ?? [
-      provider === "cronofy"
-        ? devSecrets.cronofy
-        : channel === "callback"
-          ? devSecrets.meetingBaasCallback
-          : devSecrets.meetingBaasWebhook,
-    ];
+  const secrets = signingSecrets(values.secret, io.env, provider, channel);
   if (channel === "callback" && provider === "meetingbaas" && secrets.length > 1) {
     throw new UsageError("A Meeting BaaS callback carries one secret in x-mb-secret: give one --secret.");
   }

@@ -39,8 +39,8 @@ const credentialSources = {
 } as const;
 
 const forgery =
-  "An endpoint that acts on what it cannot verify lets anyone who knows its URL forge a meeting: a bot.completed or " +
-  "meeting_agent_complete with transcript URLs of their choosing, or a failure that was never sent.";
+  "Accepting what it cannot verify lets anyone forge a meeting. Whoever knows the URL could send a bot.completed " +
+  "or meeting_agent_complete with transcript URLs of their choosing, or a failure that was never sent.";
 
 /** Every scenario, in the order they run. */
 export const conformanceScenarios = [
@@ -71,8 +71,8 @@ export const conformanceScenarios = [
       "status codes, error codes and platforms than the examples; every one valid against the contract)",
     expects: "accepted",
     why:
-      "Real deliveries vary more than examples do: optional fields absent, nulls, other platforms and codes. An " +
-      "endpoint tuned to the examples fails on the first real meeting that differs.",
+      "Real deliveries vary more than the examples. Optional fields are absent, values null, platforms and codes " +
+      "other: an endpoint tuned to the examples fails on the first real meeting that differs.",
     source:
       "packages/mocks factories, validated against the contract for random seeds by a property test (test/factories.test.ts)",
   },
@@ -88,8 +88,8 @@ export const conformanceScenarios = [
     },
     expects: "accepted",
     why:
-      "Providers deliver at least once: a retry after a lost answer carries the same delivery again. An endpoint that " +
-      "fails the second one (a unique-key error answered 500) is retried until it gives up; one that is not " +
+      "A retry carries the same delivery again. Providers deliver at least once, so after a lost answer the same " +
+      "delivery comes back; an endpoint that fails the second one (a unique-key error answered 500) is retried until it gives up; one that is not " +
       "idempotent acts twice. De-duplicate on the delivery key and answer 2xx.",
     source: {
       "cronofy/callback":
@@ -155,8 +155,8 @@ export const conformanceScenarios = [
     },
     expects: "refused",
     why:
-      "The signature covers the raw bytes; an endpoint that checks it against something else (a re-serialised " +
-      "object, a cached body) accepts a delivery redirected to another meeting.",
+      "Accepting a changed body lets anyone redirect a delivery to another meeting. The signature covers the raw " +
+      "bytes; an endpoint that checks it against something else (a re-serialised object, a cached body) misses it.",
     source: credentialSources,
   },
   {
@@ -168,8 +168,8 @@ export const conformanceScenarios = [
       "minutes in the future (twice the usual 5-minute tolerance)",
     expects: "refused",
     why:
-      "A delivery captured once (a log, a proxy) can be replayed for ever unless the endpoint rejects old " +
-      "timestamps; the timestamp is part of the signed content so that it cannot be changed.",
+      "Without the check, a captured delivery can be replayed for ever. A delivery seen once (in a log, by a proxy) " +
+      "stays valid unless old timestamps are refused; the timestamp is signed so that it cannot be changed.",
     source:
       "specs/meetingbaas/openapi.yaml, header svix-timestamp (reject deliveries whose timestamp is outside your tolerance window, usually 5 minutes; standard-webhooks spec)",
   },
@@ -210,8 +210,8 @@ export const conformanceScenarios = [
     },
     expects: "not-5xx",
     why:
-      "A retry sends the same bytes again and cannot mend them, so a 5xx only spends the provider's retries (and, " +
-      "for Meeting BaaS webhooks, any non-2xx counts towards disabling the endpoint). Answer 2xx and keep the " +
+      "A retry cannot mend a broken body. It sends the same bytes again, so a 5xx only spends the provider's retries " +
+      "(and, for Meeting BaaS webhooks, any non-2xx counts towards disabling the endpoint). Answer 2xx and keep the " +
       "delivery aside (quarantine): it is authentic, and often the first sign that the provider changed a payload.",
     source: {
       "cronofy/callback":
@@ -233,7 +233,7 @@ export const conformanceScenarios = [
     },
     expects: "accepted",
     why:
-      "Retries and parallel delivery reorder events: a status change can arrive after the bot completed. An " +
+      "Retries and parallel delivery reorder events. A status change can arrive after the bot completed; an " +
       "endpoint that refuses the late one (or fails on a state machine) is retried for it; accept it and let the " +
       "newer state win.",
     source: {
@@ -257,7 +257,7 @@ export const conformanceScenarios = [
     },
     expects: "accepted",
     why:
-      "Meeting platforms carry people's names as they type them. An endpoint that decodes the body as Latin-1 or " +
+      "Names come in every script. Meeting platforms carry them as people type them; an endpoint that decodes the body as Latin-1 or " +
       "re-serialises it before verifying computes another signature and refuses real deliveries.",
     source:
       "RFC 8259 §8.1 (JSON between systems is UTF-8); specs/meetingbaas/schemas/common/participant.json (name as the platform showed it)",
@@ -276,8 +276,8 @@ export const conformanceScenarios = [
     },
     expects: "accepted",
     why:
-      "No provider documents a largest payload, and a large meeting makes a large bot.completed. Body-parser " +
-      "defaults (Express's 100 KB) answer 413 to it, and the provider retries a delivery that will never fit.",
+      "A large meeting makes a large delivery. No provider documents a largest payload; body-parser defaults " +
+      "(Express's 100 KB) answer 413 to it, and the provider retries a delivery that will never fit.",
     source:
       "stand-in: no size limit in either provider's documents; specs/meetingbaas/schemas/bot.completed.json (participants[] and speakers[] have no maxItems)",
   },
@@ -289,7 +289,7 @@ export const conformanceScenarios = [
       "a valid bot.completed with Content-Type: application/json; charset=utf-8 (Cronofy sends that on every callback already)",
     expects: "accepted",
     why:
-      "A media type may carry parameters; an endpoint that compares Content-Type with application/json exactly " +
+      "A media type may carry parameters. An endpoint that compares Content-Type with application/json exactly " +
       "answers 415 when a provider or a proxy adds the charset.",
     source:
       "RFC 9110 §8.3.1 (media type parameters); specs/cronofy/openapi.yaml, request bodies (sent as application/json; charset=utf-8)",
@@ -306,8 +306,8 @@ export const conformanceScenarios = [
     },
     expects: "accepted",
     why:
-      "While a secret is rotated the provider signs with every active secret. An endpoint that checks only the " +
-      "first entry refuses every delivery during the rotation.",
+      "During a rotation every active secret signs. An endpoint that checks only the first entry refuses every " +
+      "delivery until the rotation ends.",
     source: {
       "cronofy/callback":
         "specs/cronofy/openapi.yaml, header Cronofy-HMAC-SHA256 (a comma-separated list, one HMAC per secret; accept when any entry matches; cronofy docs: /developers/push-notifications/authentication)",
