@@ -155,7 +155,9 @@ import type { PayloadOf } from "@meeting-webhooks/types";
 export const all = [${entries.map((_, i) => `entry${i}`).join(", ")}];
 const result = parseMeetingBaasDelivery({ body: "{}", headers: {}, callbackSecrets: "s" });
 export const duration: number | null | undefined =
-  result.ok && result.event.name === "bot.completed" ? result.event.payload.data.duration_seconds : undefined;
+  result.ok && result.event.known && result.event.name === "bot.completed"
+    ? result.event.payload.data.duration_seconds
+    : undefined;
 export type Failed = PayloadOf<"bot.failed">["data"]["error_code"];
 `,
   );
