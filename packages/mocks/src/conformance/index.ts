@@ -33,4 +33,4 @@ export {
   targetLabels,
   targetOf,
 } from "./targets.js";
-export { formatConformanceReport } from "./text.js";
+export { conformanceFailures, formatConformanceReport } from "./text.js";

@@ -11,7 +11,7 @@ export interface ReceiverSecrets {
 }
 
 export interface RoutesConformanceOptions
-  extends Pick<ConformanceOptions, "method" | "timeoutMs" | "waitMs" | "onResult" | "fetch"> {
+  extends Pick<ConformanceOptions, "timeoutMs" | "waitMs" | "onResult" | "fetch"> {
   /** Where the routes are mounted: `http://127.0.0.1:3000/webhooks` for `{path: "/webhooks"}`. */
   baseUrl: string;
   secrets: ReceiverSecrets;
@@ -19,7 +19,8 @@ export interface RoutesConformanceOptions
 
 /**
  * Runs every scenario against `${baseUrl}/cronofy`, `${baseUrl}/meetingbaas` and `${baseUrl}/meetingbaas/callback`
- * (`webhookRoutes`), one report per route; `method` applies to the callback route.
+ * (`webhookRoutes`), once per method each route takes (callbacks: POST, then PUT): one report per run. A receiver's
+ * test suite needs one line: `expect(conformanceFailures(await runConformanceOnRoutes({ baseUrl, secrets }))).toEqual([])`.
  */
 export async function runConformanceOnRoutes(
   options: RoutesConformanceOptions,
@@ -28,24 +29,27 @@ export async function runConformanceOnRoutes(
   const reports: ConformanceReport[] = [];
   for (const [path, route] of webhookRoutes("")) {
     const callback = route.provider === "meetingbaas" && route.channel === "callback";
-    reports.push(
-      await runConformance({
-        url: `${base}${path}`,
-        provider: route.provider,
-        channel: route.channel,
-        secrets:
-          route.provider === "cronofy"
-            ? options.secrets.cronofy
-            : callback
-              ? options.secrets.meetingBaasCallback
-              : options.secrets.meetingBaasWebhook,
-        ...(callback && options.method ? { method: options.method } : {}),
-        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-        ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
-        ...(options.onResult ? { onResult: options.onResult } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    );
+    const secrets =
+      route.provider === "cronofy"
+        ? options.secrets.cronofy
+        : callback
+          ? options.secrets.meetingBaasCallback
+          : options.secrets.meetingBaasWebhook;
+    for (const method of route.methods) {
+      reports.push(
+        await runConformance({
+          url: `${base}${path}`,
+          provider: route.provider,
+          channel: route.channel,
+          secrets,
+          ...(callback ? { method: method as "POST" | "PUT" } : {}),
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
+          ...(options.onResult ? { onResult: options.onResult } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
+      );
+    }
   }
   return reports;
 }

@@ -15,6 +15,25 @@ function timeoutOrigin(report: ConformanceReport): string {
   return "this tool's default: the provider documents none";
 }
 
+/**
+ * Every failed scenario as one line, `meetingbaas/webhook unknown-event: expected 2xx within 30000 ms, got 500 to
+ * calendar.connection_error`: `[]` when everything passed. For an assertion in any test framework.
+ */
+export function conformanceFailures(reports: ConformanceReport | readonly ConformanceReport[]): string[] {
+  const list = Array.isArray(reports)
+    ? (reports as readonly ConformanceReport[])
+    : [reports as ConformanceReport];
+  return list.flatMap((report) =>
+    report.results
+      .filter((r) => !r.ok)
+      .map(
+        (r) =>
+          `${report.provider}/${report.channel}${report.channel === "callback" && report.provider === "meetingbaas" ? ` ${report.method}` : ""} ` +
+          `${r.scenario}: expected ${r.expected}, got ${r.got}`,
+      ),
+  );
+}
+
 /** The report as text: the table, the summary, the failures. */
 export function formatConformanceReport(report: ConformanceReport): string {
   const target = targetOf(report.provider, report.channel);
