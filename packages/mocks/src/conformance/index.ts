@@ -32,5 +32,6 @@ export {
   providerTimeoutMs,
   targetLabels,
   targetOf,
+  timeoutIsDocumented,
 } from "./targets.js";
 export { conformanceFailures, formatConformanceReport } from "./text.js";

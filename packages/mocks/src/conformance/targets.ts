@@ -80,7 +80,7 @@ export const deliveryConsequences: Record<ConformanceTarget, DeliveryConsequence
       `Meeting BaaS retries ${retriedOutcomes(webhook.retryOn, webhook.timeoutSeconds)} on its webhook schedule ` +
       `(${webhook.attempts} attempts over about ${webhookHours} hours, waiting ` +
       `${webhook.delaysSeconds.map(durationText).join(", ")} ±${webhook.jitter * 100} %, at least ` +
-      `${durationText(webhook.minDelayAfter429OrTimeoutSeconds)} after a 429 or a timeout) and disables an endpoint ` +
+      `${webhook.minDelayAfter429OrTimeoutSeconds} s after a 429 or a timeout) and disables an endpoint ` +
       `after ${webhook.disableAfterFailingDays} days of failures.`,
     source: policySource("webhook"),
   },
