@@ -17,8 +17,7 @@ import {
   runConformance,
   targetLabels,
 } from "@meeting-webhooks/mocks/conformance";
-import type { Channel } from "@meeting-webhooks/types";
-import { commandLine, providerOption } from "../args.js";
+import { channelOption, commandLine, methodOption, providerOption } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import { signingSecrets } from "../secrets.js";
 
@@ -157,12 +156,8 @@ export async function conformanceCommand(argv: string[], io: Io): Promise<number
   if (positionals.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(positionals[0])}.`);
   const provider = providerOption(values.provider);
   if (!values.url) throw new UsageError("--url is required: the endpoint to grade.");
-  if (values.channel !== undefined && values.channel !== "callback" && values.channel !== "webhook")
-    throw new UsageError(`Unknown channel "${values.channel}": expected webhook or callback.`);
-  const channel = (values.channel as Channel | undefined) ?? defaultChannel(provider);
-  const method = values.method?.toUpperCase();
-  if (method !== undefined && method !== "POST" && method !== "PUT")
-    throw new UsageError(`--method must be POST or PUT, got ${JSON.stringify(values.method)}.`);
+  const channel = channelOption(values.channel) ?? defaultChannel(provider);
+  const method = methodOption(values.method);
   const timeoutMs = wholeNumber("timeout-ms", values["timeout-ms"]);
   const waitMs = wholeNumber("wait-ms", values["wait-ms"]);
   const only = values.only?.flatMap((id) => id.split(",")).filter(Boolean);
