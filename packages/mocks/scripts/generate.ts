@@ -165,21 +165,32 @@ export function deliveryPolicies(provider: Provider): Json {
 }
 
 /**
- * `src/conformance/examples.gen.ts`: every example payload a webhook of the contracts references, per provider and
- * channel, so that a conformance run sends the contracts' own examples without reading the specs at run time.
+ * `src/conformance/examples.gen.ts`: every example payload a webhook of the contracts references, once per file with
+ * the channels it is sent on (Meeting BaaS callbacks and webhooks share their bot.completed and bot.failed examples),
+ * so that a conformance run sends the contracts' own examples without reading the specs at run time.
  */
 export function generateExamplesSource(): string {
-  const examples = providers.flatMap((provider) =>
-    loadWebhooks(provider).flatMap((webhook) =>
-      webhook.examples.map((file) => ({
-        provider,
-        channel: webhook.channel,
-        event: webhook.event,
-        file: relative(specsDir, file),
-        payload: readJson(file),
-      })),
-    ),
-  );
+  const byFile = new Map<
+    string,
+    { provider: Provider; channels: string[]; event: string; file: string; payload: unknown }
+  >();
+  for (const provider of providers) {
+    for (const webhook of loadWebhooks(provider)) {
+      for (const path of webhook.examples) {
+        const file = relative(specsDir, path);
+        const known = byFile.get(file);
+        if (known) known.channels.push(webhook.channel);
+        else
+          byFile.set(file, {
+            provider,
+            channels: [webhook.channel],
+            event: webhook.event,
+            file,
+            payload: readJson(path),
+          });
+      }
+    }
+  }
   return [
     generatedHeader(command, ["specs/*/openapi.yaml", "specs/*/examples/*.json"]).trimEnd(),
     "",
@@ -187,7 +198,8 @@ export function generateExamplesSource(): string {
     "",
     "export interface WebhookExample {",
     "  provider: Provider;",
-    "  channel: Channel;",
+    "  /** The channels the example's webhook is delivered on. */",
+    "  channels: readonly Channel[];",
     "  /** The provider's event name. */",
     "  event: string;",
     "  /** The example file, relative to `specs/`. */",
@@ -195,8 +207,8 @@ export function generateExamplesSource(): string {
     "  payload: unknown;",
     "}",
     "",
-    "/** Every example payload the contracts' webhooks reference, in document order. */",
-    `export const webhookExamples: readonly WebhookExample[] = ${JSON.stringify(examples, null, 2)};`,
+    "/** Every example payload the contracts' webhooks reference, once each, in document order. */",
+    `export const webhookExamples: readonly WebhookExample[] = ${JSON.stringify([...byFile.values()], null, 2)};`,
     "",
   ].join("\n");
 }

@@ -4,7 +4,8 @@ import type { Channel, Provider } from "@meeting-webhooks/types";
 
 export interface WebhookExample {
   provider: Provider;
-  channel: Channel;
+  /** The channels the example's webhook is delivered on. */
+  channels: readonly Channel[];
   /** The provider's event name. */
   event: string;
   /** The example file, relative to `specs/`. */
@@ -12,11 +13,13 @@ export interface WebhookExample {
   payload: unknown;
 }
 
-/** Every example payload the contracts' webhooks reference, in document order. */
+/** Every example payload the contracts' webhooks reference, once each, in document order. */
 export const webhookExamples: readonly WebhookExample[] = [
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_activated",
     "file": "cronofy/examples/meeting_agent_activated.json",
     "payload": {
@@ -57,7 +60,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_activated",
     "file": "cronofy/examples/meeting_agent_activated--offset-timestamps.json",
     "payload": {
@@ -98,7 +103,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_activated",
     "file": "cronofy/examples/meeting_agent_activated--scheduled-directly.json",
     "payload": {
@@ -125,7 +132,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_complete",
     "file": "cronofy/examples/meeting_agent_complete.json",
     "payload": {
@@ -186,7 +195,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_complete",
     "file": "cronofy/examples/meeting_agent_complete--without-details.json",
     "payload": {
@@ -242,7 +253,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_failed",
     "file": "cronofy/examples/meeting_agent_failed.json",
     "payload": {
@@ -284,7 +297,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_failed",
     "file": "cronofy/examples/meeting_agent_failed--join-timeout.json",
     "payload": {
@@ -320,7 +335,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "cronofy",
-    "channel": "callback",
+    "channels": [
+      "callback"
+    ],
     "event": "meeting_agent_failed",
     "file": "cronofy/examples/meeting_agent_failed--unknown-subtype.json",
     "payload": {
@@ -362,7 +379,10 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "callback",
+    "channels": [
+      "callback",
+      "webhook"
+    ],
     "event": "bot.completed",
     "file": "meetingbaas/examples/bot.completed.json",
     "payload": {
@@ -421,7 +441,10 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "callback",
+    "channels": [
+      "callback",
+      "webhook"
+    ],
     "event": "bot.completed",
     "file": "meetingbaas/examples/bot.completed--offset-timestamps.json",
     "payload": {
@@ -476,7 +499,10 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "callback",
+    "channels": [
+      "callback",
+      "webhook"
+    ],
     "event": "bot.completed",
     "file": "meetingbaas/examples/bot.completed--no-artifacts.json",
     "payload": {
@@ -505,7 +531,10 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "callback",
+    "channels": [
+      "callback",
+      "webhook"
+    ],
     "event": "bot.failed",
     "file": "meetingbaas/examples/bot.failed.json",
     "payload": {
@@ -525,7 +554,10 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "callback",
+    "channels": [
+      "callback",
+      "webhook"
+    ],
     "event": "bot.failed",
     "file": "meetingbaas/examples/bot.failed--unknown-error-code.json",
     "payload": {
@@ -545,7 +577,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "bot.status_change",
     "file": "meetingbaas/examples/bot.status_change.json",
     "payload": {
@@ -566,7 +600,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "bot.status_change",
     "file": "meetingbaas/examples/bot.status_change--in-call-recording.json",
     "payload": {
@@ -588,7 +624,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "bot.status_change",
     "file": "meetingbaas/examples/bot.status_change--unknown-code.json",
     "payload": {
@@ -609,190 +647,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
-    "event": "bot.completed",
-    "file": "meetingbaas/examples/bot.completed.json",
-    "payload": {
-      "event": "bot.completed",
-      "data": {
-        "bot_id": "a74c56d8-df63-4770-9131-1de843b589f1",
-        "event_id": "51d24c47-89ce-4ae5-83f2-c761f5bee561",
-        "participants": [
-          {
-            "name": "Priya Raman",
-            "id": 16778240
-          },
-          {
-            "name": "Daniel Okafor",
-            "id": 16779264,
-            "profile_picture": "https://us06web.zoom.us/p/v2/3e8c1f0b7a2d4e96b5c0f1a8d7e6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8/5b7f9a21-4c3e-4d8a-9f1b-2e6c0a7d3b95-2814"
-          },
-          {
-            "name": "Sofia Martins",
-            "id": 16780288,
-            "display_name": "Sofia Martins (Globex)"
-          }
-        ],
-        "speakers": [
-          {
-            "name": "Priya Raman",
-            "id": 16778240
-          },
-          {
-            "name": "Daniel Okafor",
-            "id": 16779264,
-            "profile_picture": "https://us06web.zoom.us/p/v2/3e8c1f0b7a2d4e96b5c0f1a8d7e6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8/5b7f9a21-4c3e-4d8a-9f1b-2e6c0a7d3b95-2814"
-          }
-        ],
-        "duration_seconds": 1629,
-        "joined_at": "2026-11-24T15:29:58.402Z",
-        "exited_at": "2026-11-24T15:57:21.877Z",
-        "data_deleted": false,
-        "video": "https://meetingbaas-storage.example.invalid/a74c56d8-df63-4770-9131-1de843b589f1/video.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T155948Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=099bcce0dc29c6783c6c873db541ade850a0c5ddf82d9389f25f57d5a94618b8",
-        "audio": "https://meetingbaas-storage.example.invalid/a74c56d8-df63-4770-9131-1de843b589f1/output.flac?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T155948Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=0af354b8daef9ce8c516892d2e41ca9ea5fcf6a11370678c3f50938d44a6f30b",
-        "diarization": "https://meetingbaas-storage.example.invalid/a74c56d8-df63-4770-9131-1de843b589f1/diarization.jsonl?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T155948Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=1b0edcf914f1181ca2a7d636d939dc4d5e74dd94dfe03c8c8be0b24791c879d3",
-        "raw_transcription": "https://meetingbaas-storage.example.invalid/a74c56d8-df63-4770-9131-1de843b589f1/raw_transcription.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T155948Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=05a9f778cc08e40acfb5c35cc4a53b46a6ed5430cc164890b1a3d7eec2a4e442",
-        "transcription": "https://meetingbaas-storage.example.invalid/a74c56d8-df63-4770-9131-1de843b589f1/output_transcription.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T155948Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=0277b652984070dd58cc2e0234d3ea21508d93024934ac4f1f6dece13c01d9d3",
-        "chat_messages": "https://meetingbaas-storage.example.invalid/a74c56d8-df63-4770-9131-1de843b589f1/chat_messages.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T155948Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=5c1e9a7b3d2f4068a1e7c9b5d3f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e1b3d5f7",
-        "transcription_provider": "gladia",
-        "transcription_ids": [
-          "d7cf05b3-d66c-4c40-b43e-1cb63bd84b64"
-        ],
-        "sent_at": "2026-11-24T15:59:48.512Z"
-      },
-      "extra": {
-        "crm_deal_id": "D-20931",
-        "workspace": "acme"
-      }
-    }
-  },
-  {
-    "provider": "meetingbaas",
-    "channel": "webhook",
-    "event": "bot.completed",
-    "file": "meetingbaas/examples/bot.completed--offset-timestamps.json",
-    "payload": {
-      "event": "bot.completed",
-      "data": {
-        "bot_id": "5b5263a6-2c54-45fa-aaff-6ab03f635ad4",
-        "event_id": "98c52caf-b260-4b72-9648-211c9a45a9f6",
-        "participants": [
-          {
-            "name": "Mikko Virtanen",
-            "id": 1
-          },
-          {
-            "name": "Leena Korhonen",
-            "id": 2
-          },
-          {
-            "name": "Jussi Lehtonen (Guest)",
-            "id": null
-          }
-        ],
-        "speakers": [
-          {
-            "name": "Mikko Virtanen",
-            "id": 1
-          },
-          {
-            "name": "Leena Korhonen",
-            "id": 2
-          }
-        ],
-        "duration_seconds": 184,
-        "joined_at": "2026-12-03T10:00:37.115+02:00",
-        "exited_at": "2026-12-03T10:03:49.842+02:00",
-        "data_deleted": false,
-        "video": "https://meetingbaas-storage.example.invalid/5b5263a6-2c54-45fa-aaff-6ab03f635ad4/video.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261203T080512Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=ab8f68e50e9f2aac16fe18e4d94803891be00bb8bd3d8e558b03edb6cec90e0b",
-        "audio": "https://meetingbaas-storage.example.invalid/5b5263a6-2c54-45fa-aaff-6ab03f635ad4/output.flac?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261203T080512Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=a8d91e3b4772428ada0e4c1b794f789a4ef7d2e031de7e453fe5f4bc8875b1d3",
-        "diarization": "https://meetingbaas-storage.example.invalid/5b5263a6-2c54-45fa-aaff-6ab03f635ad4/diarization.jsonl?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261203T080512Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=0d06069319cc15f02d30049c80214260488e8ddb5fbba2487046168011cb648b",
-        "raw_transcription": "https://meetingbaas-storage.example.invalid/5b5263a6-2c54-45fa-aaff-6ab03f635ad4/raw_transcription.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261203T080512Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=4f43b37cd7c1dd84532646de1355820615e2083b4949bdcd248f8fe861fe4e17",
-        "transcription": "https://meetingbaas-storage.example.invalid/5b5263a6-2c54-45fa-aaff-6ab03f635ad4/output_transcription.json?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261203T080512Z&X-Amz-Expires=14400&X-Amz-SignedHeaders=host&X-Amz-Signature=3a11583420e7b0a3209fa07c43d9fc85e7750427fdfa9fa7b2167ce169a00152",
-        "transcription_provider": "gladia",
-        "transcription_ids": [
-          "0c2c92d7-4d96-4486-a47f-7c6081bb4ad3"
-        ],
-        "sent_at": "2026-12-03T10:05:12.604+02:00"
-      },
-      "extra": {
-        "workspace": "northwind",
-        "support_ticket": "SUP-4471"
-      }
-    }
-  },
-  {
-    "provider": "meetingbaas",
-    "channel": "webhook",
-    "event": "bot.completed",
-    "file": "meetingbaas/examples/bot.completed--no-artifacts.json",
-    "payload": {
-      "event": "bot.completed",
-      "data": {
-        "bot_id": "dfe5be43-2b1b-4b0e-a80e-2533761fe16e",
-        "event_id": null,
-        "participants": [],
-        "speakers": [],
-        "duration_seconds": null,
-        "joined_at": null,
-        "exited_at": null,
-        "data_deleted": true,
-        "video": null,
-        "audio": null,
-        "diarization": null,
-        "raw_transcription": null,
-        "transcription": null,
-        "chat_messages": null,
-        "transcription_provider": null,
-        "transcription_ids": null,
-        "sent_at": "2026-12-15T09:12:03.774Z"
-      },
-      "extra": null
-    }
-  },
-  {
-    "provider": "meetingbaas",
-    "channel": "webhook",
-    "event": "bot.failed",
-    "file": "meetingbaas/examples/bot.failed.json",
-    "payload": {
-      "event": "bot.failed",
-      "data": {
-        "bot_id": "271e01e2-a1af-4c64-b692-834856b3f772",
-        "event_id": null,
-        "error_message": "The bot was not admitted from the waiting room before the timeout.",
-        "error_code": "BOT_NOT_ACCEPTED",
-        "sent_at": "2026-11-26T13:16:05.212Z"
-      },
-      "extra": {
-        "crm_deal_id": "D-21104",
-        "workspace": "acme"
-      }
-    }
-  },
-  {
-    "provider": "meetingbaas",
-    "channel": "webhook",
-    "event": "bot.failed",
-    "file": "meetingbaas/examples/bot.failed--unknown-error-code.json",
-    "payload": {
-      "event": "bot.failed",
-      "data": {
-        "bot_id": "3ace6f53-333d-492c-88b4-b977f65e3d05",
-        "event_id": "1fcfd9f2-1cc4-4233-9578-0602fad77e46",
-        "error_message": "The host locked the Zoom meeting before the bot could join.",
-        "error_code": "ZOOM_MEETING_LOCKED",
-        "sent_at": "2026-12-01T16:04:48.090Z"
-      },
-      "extra": {
-        "crm_deal_id": "D-21340",
-        "workspace": "acme"
-      }
-    }
-  },
-  {
-    "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "bot.chat_message",
     "file": "meetingbaas/examples/bot.chat_message.json",
     "payload": {
@@ -814,7 +671,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "bot.chat_message",
     "file": "meetingbaas/examples/bot.chat_message--unresolved-sender.json",
     "payload": {
@@ -836,7 +695,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.connection_created",
     "file": "meetingbaas/examples/calendar.connection_created.json",
     "payload": {
@@ -852,7 +713,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.connection_updated",
     "file": "meetingbaas/examples/calendar.connection_updated.json",
     "payload": {
@@ -869,7 +732,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.connection_deleted",
     "file": "meetingbaas/examples/calendar.connection_deleted.json",
     "payload": {
@@ -883,7 +748,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.events_synced",
     "file": "meetingbaas/examples/calendar.events_synced.json",
     "payload": {
@@ -990,7 +857,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.events_synced",
     "file": "meetingbaas/examples/calendar.events_synced--empty.json",
     "payload": {
@@ -1003,7 +872,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.event_created",
     "file": "meetingbaas/examples/calendar.event_created.json",
     "payload": {
@@ -1032,7 +903,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.event_created",
     "file": "meetingbaas/examples/calendar.event_created--recurring.json",
     "payload": {
@@ -1097,7 +970,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.event_updated",
     "file": "meetingbaas/examples/calendar.event_updated.json",
     "payload": {
@@ -1127,7 +1002,9 @@ export const webhookExamples: readonly WebhookExample[] = [
   },
   {
     "provider": "meetingbaas",
-    "channel": "webhook",
+    "channels": [
+      "webhook"
+    ],
     "event": "calendar.event_cancelled",
     "file": "meetingbaas/examples/calendar.event_cancelled.json",
     "payload": {

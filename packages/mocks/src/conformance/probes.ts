@@ -148,7 +148,7 @@ export const probeBuilders: Record<ScenarioId, ProbeBuilder> = {
   examples: async (context) =>
     Promise.all(
       webhookExamples
-        .filter((e) => e.provider === context.provider && e.channel === context.channel)
+        .filter((e) => e.provider === context.provider && e.channels.includes(context.channel))
         .map(async (e) => ({ label: `${e.event} (${e.file})`, delivery: await sign(context, e.payload) })),
     ),
 
