@@ -143,6 +143,13 @@ describe("the probes", () => {
     expect(bytes).toBeLessThan(1024 * 1024);
   });
 
+  it("make the Cronofy largest payload a calendar summary of 16,000 characters, about 27 KiB", async () => {
+    const [probe] = await probeBuilders["large-payload"](contextFor("cronofy/callback"));
+    const summary = JSON.parse(probe?.delivery.body ?? "{}").event.summary as string;
+    expect(Array.from(summary)).toHaveLength(16_000);
+    expect(Math.round(new TextEncoder().encode(probe?.delivery.body).length / 1024)).toBe(27);
+  });
+
   it("carry non-ASCII bytes and a \\u escape in the Unicode bodies", async () => {
     for (const target of conformanceTargets) {
       const bodies = (await probeBuilders.unicode(contextFor(target))).map((probe) => probe.delivery.body);

@@ -56,10 +56,13 @@ export function largestBotCompleted(options: FactoryOptions) {
   return meetingbaas.botCompleted({ data: { participants: people, speakers: people } }, options);
 }
 
+const unicodeTextPoints = Array.from(unicodeText);
+
 /** A calendar event title of 16,000 characters (code points, none cut in half) in several scripts. */
-export const longSummary = Array.from(unicodeText.repeat(Math.ceil(16_000 / unicodeText.length)))
-  .slice(0, 16_000)
-  .join("");
+export const longSummary = Array.from(
+  { length: 16_000 },
+  (_, i) => unicodeTextPoints[i % unicodeTextPoints.length],
+).join("");
 
 /**
  * A webhook Meeting BaaS names in its guides with a prose payload but that no schema of the contract has, so a

@@ -268,7 +268,7 @@ export const conformanceScenarios = [
     appliesTo: all,
     sends: {
       "cronofy/callback":
-        "a meeting_agent_complete whose calendar event summary is 16,000 characters in several scripts (about 40 KiB); Cronofy documents no size limit, so this is a stand-in",
+        "a meeting_agent_complete whose calendar event summary is 16,000 characters in several scripts (about 27 KiB); Cronofy documents no size limit, so this is a stand-in",
       "meetingbaas/callback":
         "a bot.completed of a 1,000-person meeting, every participant also a speaker with a display name and a profile picture URL (about 0.3 MiB); Meeting BaaS documents no size limit, so this is a stand-in",
       "meetingbaas/webhook":
