@@ -117,7 +117,7 @@ async function one(context: ProbeContext, label: string, payload: unknown): Prom
   return [{ label, delivery: await sign(context, payload) }];
 }
 
-/** A valid final delivery whose credential header `change` rewrites. */
+/** A valid final delivery whose credential header is replaced by `value(secret)` (undefined removes it). */
 async function withCredential(
   context: ProbeContext,
   scenario: string,
@@ -328,7 +328,7 @@ export const probeBuilders: Record<ScenarioId, ProbeBuilder> = {
         delivery: await sign(context, withEscapedCharacter(completed)),
       },
       {
-        label: `${second.event} with text in many scripts`,
+        label: `${String(second.event)} with text in many scripts`,
         delivery: await sign(context, withEscapedCharacter(second)),
       },
     ];
