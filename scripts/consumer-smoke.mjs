@@ -3,11 +3,13 @@
 // scratch project (from the local tarballs and npm's cache of registry packages), and use them from there as a team
 // would: type-check a file importing every public entry, run the CLI, run a vitest test with the MSW handlers, and
 // check the type exports with @arethetypeswrong/cli, and run the README's framework snippets (Express, Fastify, Hono,
-// Next.js) against real servers. Catches missing files, wrong exports and leaked dev deps. It runs on the Node.js that
+// Next.js) against real servers, then the README's CI conformance command lines against the Express snippet and the
+// sample receiver. Catches missing files, wrong exports and leaked dev deps. It runs on the Node.js that
 // runs it (scripts/node-matrix.mjs runs it on the other tested versions).
 import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -57,6 +59,27 @@ function readmeSnippets() {
 }
 
 /**
+ * The command lines of the README's "Test your endpoint in CI" blocks (GitHub Actions, GitLab CI), as written there:
+ * scripts/consumer-frameworks.mjs runs them against the Express snippet and the sample receiver. The two blocks are
+ * meant to run the same commands; each must have one per route.
+ */
+function conformanceCommandLines() {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = /^## Test your endpoint in CI\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+  const blocks = [...section.matchAll(/^```yaml title=(\S+)\n([\s\S]*?)^```$/gm)].map(([, path, yaml]) => ({
+    path,
+    lines: [...yaml.matchAll(/^\s*(?:- )?(?:run: )?(npx meeting-webhooks conformance .*)$/gm)].map((m) =>
+      m[1].trim(),
+    ),
+  }));
+  if (blocks.length !== 2 || blocks.some(({ lines }) => lines.length < 3))
+    throw new Error(
+      `README.md "Test your endpoint in CI": expected two CI blocks with a conformance line per route, found ${JSON.stringify(blocks)}`,
+    );
+  return [...new Set(blocks.flatMap(({ lines }) => lines))];
+}
+
+/**
  * The README's "Receive in your framework" blocks, as written there: type-checked as a Next.js or tsx project would
  * (bundler resolution, `@/` for the project root), then run by scripts/consumer-frameworks.mjs.
  */
@@ -90,11 +113,26 @@ function runReadmeSnippets(project) {
   );
   if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.json"], project);
   copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
+  const commandLines = conformanceCommandLines();
+  writeFileSync(join(project, "conformance-commands.json"), JSON.stringify(commandLines));
+  const express = snippets.find(({ code }) => /from "express"/.test(code))?.path;
+  if (!express) throw new Error("README.md: no Express snippet for the conformance runs");
+  // The sample receiver loads better-sqlite3, built for the Node.js of `npm ci` only: not on the other versions.
+  const receiver = join(root, "apps", "receiver", "dist", "main.js");
+  if (!runtimeOnly && !existsSync(receiver))
+    throw new Error(`${receiver} is missing: \`npm run build\` builds the sample receiver`);
+  step(
+    `running the README's CI command lines (${commandLines.length}) against ${express}${runtimeOnly ? "" : " and the sample receiver"}`,
+  );
   // tsx as a loader (`node --import`), not its CLI, which leaves a tsx-<uid> folder in TMPDIR.
   const tsx = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
   const output = run(
     process.execPath,
-    ["--import", tsx, "frameworks.mjs", tsx, ...servers, "--route", route],
+    [
+      ...["--import", tsx, "frameworks.mjs", tsx, ...servers, "--route", route],
+      ...["--conformance", "conformance-commands.json", "--express", express],
+      ...(runtimeOnly ? [] : ["--receiver", receiver]),
+    ],
     project,
   );
   for (const line of output.trim().split("\n")) step(`  ${line}`);

@@ -1,15 +1,17 @@
-// Builds the whole static site into one folder: the catalog, each provider's Redoc and AsyncAPI references,
-// the bundled documents they are rendered from, and the AsyncAPI component's browser files.
+// Builds the whole static site into one folder: the catalog, the conformance scenarios, each provider's Redoc and
+// AsyncAPI references, the bundled documents they are rendered from, and the AsyncAPI component's browser files.
 import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { asyncApiAssets, renderAsyncApiPage } from "./asyncapi-page.js";
 import { renderCatalogPage } from "./catalog-page.js";
+import { renderConformancePage } from "./conformance-page.js";
 import { type ContractSource, repositoryContracts } from "./contracts.js";
 import { loadEventCatalog, type ProviderCatalog } from "./event-catalog.js";
 import {
   asyncApiBundlePath,
   asyncApiPagePath,
   catalogPagePath,
+  conformancePagePath,
   openApiBundlePath,
   openApiPagePath,
   type SitePage,
@@ -46,6 +48,7 @@ export async function buildSite({
   await mkdir(outDir, { recursive: true });
 
   await write(outDir, catalogPagePath, renderCatalogPage(catalog));
+  await write(outDir, conformancePagePath, renderConformancePage());
   for (const asset of [assets.script, assets.styles]) {
     await mkdir(dirname(join(outDir, asset.path)), { recursive: true });
     await copyFile(asset.from, join(outDir, asset.path));

@@ -4,7 +4,13 @@ import { readFileSync } from "node:fs";
 import { type CatalogEvent, channelLabels, type ProviderCatalog } from "./event-catalog.js";
 import { contentSecurityPolicy, cspMetaTag, escapeHtml, faviconTag } from "./html.js";
 import { renderInline, renderMarkdown } from "./markdown.js";
-import { asyncApiBundlePath, asyncApiPagePath, openApiBundlePath, openApiPagePath } from "./pages.js";
+import {
+  asyncApiBundlePath,
+  asyncApiPagePath,
+  conformancePagePath,
+  openApiBundlePath,
+  openApiPagePath,
+} from "./pages.js";
 
 /** The browser script that filters the catalog, inlined into the page. */
 export const catalogFilterScript = readFileSync(
@@ -12,7 +18,8 @@ export const catalogFilterScript = readFileSync(
   "utf8",
 );
 
-const styles = `
+/** The site's stylesheet, shared by the pages we write ourselves (the catalog, the conformance page). */
+export const styles = `
 :root { color-scheme: light; --fg: #1f2937; --muted: #4b5563; --line: #e5e7eb; --accent: #1d4ed8; --code: #f3f4f6; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
@@ -170,6 +177,7 @@ ${faviconTag}
 <h1>Webhook event catalog</h1>
 <p class="lead">Every event that ${catalog.map((p) => escapeHtml(p.title)).join(" and ")} send${catalog.length === 1 ? "s" : ""} to your endpoint: ${total} events, read from the contracts in <code>specs/</code>.</p>
 <div class="references">${catalog.map(referenceCard).join("\n")}</div>
+<p>Will your endpoint handle them? <a href="${conformancePagePath}">Conformance scenarios</a>: what <code>meeting-webhooks conformance</code> sends and checks, and why.</p>
 <form id="filters" role="search" hidden>
 <label>Provider <select id="filter-provider"><option value="">All providers</option>${catalog
     .map((p) => `<option value="${escapeHtml(p.provider)}">${escapeHtml(p.title)}</option>`)

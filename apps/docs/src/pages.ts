@@ -3,7 +3,7 @@
 import type { Provider } from "@meeting-webhooks/specs";
 import type { ProviderCatalog } from "./event-catalog.js";
 
-export type PageKind = "catalog" | "openapi" | "asyncapi";
+export type PageKind = "catalog" | "conformance" | "openapi" | "asyncapi";
 
 export interface SitePage {
   kind: PageKind;
@@ -14,6 +14,9 @@ export interface SitePage {
 }
 
 export const catalogPagePath = "index.html";
+
+/** What `meeting-webhooks conformance` sends and checks, scenario by scenario. */
+export const conformancePagePath = "conformance.html";
 
 export function openApiPagePath(provider: Provider): string {
   return `${provider}/openapi.html`;
@@ -32,10 +35,11 @@ export function asyncApiBundlePath(provider: Provider): string {
   return `${provider}/asyncapi.json`;
 }
 
-/** Every HTML page of the site, the catalog first, then the two references of each provider. */
+/** Every HTML page of the site: the catalog, the conformance scenarios, then the two references of each provider. */
 export function sitePages(catalog: readonly ProviderCatalog[]): SitePage[] {
   return [
     { kind: "catalog", path: catalogPagePath, title: "Webhook event catalog" },
+    { kind: "conformance", path: conformancePagePath, title: "Conformance scenarios" },
     ...catalog.flatMap(({ provider, title }): SitePage[] => [
       { kind: "openapi", path: openApiPagePath(provider), title: `${title}: OpenAPI reference`, provider },
       { kind: "asyncapi", path: asyncApiPagePath(provider), title: `${title}: AsyncAPI reference`, provider },

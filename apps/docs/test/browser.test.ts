@@ -57,6 +57,7 @@ async function open(path: string): Promise<OpenedPage> {
 async function waitUntilRendered(page: Page, kind: string): Promise<void> {
   const selector = {
     catalog: "article.event",
+    conformance: "article.scenario",
     openapi: "#api-content h1",
     asyncapi: '#asyncapi [id^="operation-"]',
   }[kind];

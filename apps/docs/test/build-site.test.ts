@@ -14,9 +14,10 @@ beforeAll(async () => {
 afterAll(() => work.remove());
 
 describe("buildSite", () => {
-  it("writes the catalog and an OpenAPI and an AsyncAPI reference per provider", () => {
+  it("writes the catalog, the conformance scenarios and an OpenAPI and an AsyncAPI reference per provider", () => {
     expect(site.pages.map((p) => p.path)).toEqual([
       "index.html",
+      "conformance.html",
       ...site.catalog.flatMap((p) => [`${p.provider}/openapi.html`, `${p.provider}/asyncapi.html`]),
     ]);
     for (const page of site.pages) expect(existsSync(join(outDir, page.path)), page.path).toBe(true);

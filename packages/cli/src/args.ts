@@ -1,6 +1,6 @@
 // Argument parsing shared by every command: node:util parseArgs, strict, with mistakes turned into usage errors.
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { Provider } from "@meeting-webhooks/types";
+import type { Channel, Provider } from "@meeting-webhooks/types";
 import { UsageError } from "./io.js";
 
 /** Runs a `parseArgs` call, turning its mistakes (unknown option, missing value) into usage errors. */
@@ -49,6 +49,21 @@ export function providerOption(value: string | undefined): Provider {
     throw new UsageError(`Unknown provider "${value}": expected cronofy or meetingbaas.`);
   }
   return value as Provider;
+}
+
+/** `--channel`: callback or webhook, or undefined when not given. */
+export function channelOption(value: string | undefined): Channel | undefined {
+  if (value !== undefined && value !== "callback" && value !== "webhook")
+    throw new UsageError(`Unknown channel "${value}": expected callback or webhook.`);
+  return value;
+}
+
+/** `--method` of Meeting BaaS callbacks (`callback_config.method`): POST or PUT, any case; undefined when not given. */
+export function methodOption(value: string | undefined): "POST" | "PUT" | undefined {
+  const method = value?.toUpperCase();
+  if (method !== undefined && method !== "POST" && method !== "PUT")
+    throw new UsageError(`--method must be POST or PUT, got ${JSON.stringify(value)}.`);
+  return method;
 }
 
 export function onePositional(positionals: string[], what: string): string {

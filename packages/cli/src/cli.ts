@@ -39,6 +39,10 @@ export const commands: Record<string, Command> = {
     summary: "start Prism mock servers of the provider APIs and the receiver contract",
     run: async (argv, io) => (await import("./commands/mock.js")).mockCommand(argv, io),
   },
+  conformance: {
+    summary: "grade an endpoint against how the providers really deliver (table, JUnit, JSON), for CI",
+    run: async (argv, io) => (await import("./commands/conformance.js")).conformanceCommand(argv, io),
+  },
 };
 
 function version(): string {

@@ -25,8 +25,17 @@ describe("help and usage", () => {
   it("--help on the command and every subcommand, with examples", async () => {
     const main = await cli(["--help"]);
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/validate.*\n.*verify.*\n.*diff.*\n.*send.*\n.*mock/s);
-    for (const command of ["validate", "verify", "diff", "drift", "upstream", "send", "mock"]) {
+    expect(main.stdout).toMatch(/validate.*\n.*verify.*\n.*diff.*\n.*send.*\n.*mock.*\n.*conformance/s);
+    for (const command of [
+      "validate",
+      "verify",
+      "diff",
+      "drift",
+      "upstream",
+      "send",
+      "mock",
+      "conformance",
+    ]) {
       const help = await cli([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Usage: meeting-webhooks/);

@@ -18,6 +18,7 @@ import {
   loadWebhooks,
   type Provider,
   providers,
+  readJson,
   readYaml,
   resolveLocal,
   runGenerator,
@@ -129,7 +130,8 @@ export function generateContractSource(): string {
     "",
     "/**",
     " * How each provider delivers and retries, per channel: `components.x-delivery-policies` of its `openapi.yaml`",
-    " * (sources and descriptions left out). A provider that publishes none has none here.",
+    " * (descriptions left out; `x-source` kept as `sources`, so a tool can cite the statement it applies). A provider",
+    " * that publishes none has none here.",
     " */",
     `export const deliveryPolicies = ${JSON.stringify(policies, null, 2)} as const;`,
     "",
@@ -139,7 +141,10 @@ export function generateContractSource(): string {
   ].join("\n");
 }
 
-/** A provider's delivery policies without their documentation keys (`description`, `x-…`). */
+/**
+ * A provider's delivery policies without their prose (`description`, other `x-…` keys), each with the `x-source` of
+ * its statement as `sources`.
+ */
 export function deliveryPolicies(provider: Provider): Json {
   const doc = readYaml(join(specsDir, provider, "openapi.yaml"));
   const policies = ((doc.components as Json | undefined)?.["x-delivery-policies"] ?? {}) as Record<
@@ -149,11 +154,63 @@ export function deliveryPolicies(provider: Provider): Json {
   return Object.fromEntries(
     Object.entries(policies).map(([channel, policy]) => [
       channel,
-      Object.fromEntries(
-        Object.entries(policy).filter(([key]) => key !== "description" && !key.startsWith("x-")),
-      ),
+      {
+        ...Object.fromEntries(
+          Object.entries(policy).filter(([key]) => key !== "description" && !key.startsWith("x-")),
+        ),
+        sources: policy["x-source"] ?? [],
+      },
     ]),
   );
+}
+
+/**
+ * `src/conformance/examples.gen.ts`: every example payload a webhook of the contracts references, once per file with
+ * the channels it is sent on (Meeting BaaS callbacks and webhooks share their bot.completed and bot.failed examples),
+ * so that a conformance run sends the contracts' own examples without reading the specs at run time.
+ */
+export function generateExamplesSource(): string {
+  const byFile = new Map<
+    string,
+    { provider: Provider; channels: string[]; event: string; file: string; payload: unknown }
+  >();
+  for (const provider of providers) {
+    for (const webhook of loadWebhooks(provider)) {
+      for (const path of webhook.examples) {
+        const file = relative(specsDir, path);
+        const known = byFile.get(file);
+        if (known) known.channels.push(webhook.channel);
+        else
+          byFile.set(file, {
+            provider,
+            channels: [webhook.channel],
+            event: webhook.event,
+            file,
+            payload: readJson(path),
+          });
+      }
+    }
+  }
+  return [
+    generatedHeader(command, ["specs/*/openapi.yaml", "specs/*/examples/*.json"]).trimEnd(),
+    "",
+    'import type { Channel, Provider } from "@meeting-webhooks/types";',
+    "",
+    "export interface WebhookExample {",
+    "  provider: Provider;",
+    "  /** The channels the example's webhook is delivered on. */",
+    "  channels: readonly Channel[];",
+    "  /** The provider's event name. */",
+    "  event: string;",
+    "  /** The example file, relative to `specs/`. */",
+    "  file: string;",
+    "  payload: unknown;",
+    "}",
+    "",
+    "/** Every example payload the contracts' webhooks reference, once each, in document order. */",
+    `export const webhookExamples: readonly WebhookExample[] = ${JSON.stringify([...byFile.values()], null, 2)};`,
+    "",
+  ].join("\n");
 }
 
 export function receiverPath(provider: Provider, channel: string, event: string): string {
@@ -235,6 +292,7 @@ export function generatePrismReceiver(): string {
 export function generatedFiles(): GeneratedFile[] {
   return [
     { path: join(packageDir, "src", "contract.gen.ts"), contents: generateContractSource() },
+    { path: join(packageDir, "src", "conformance", "examples.gen.ts"), contents: generateExamplesSource() },
     ...providers.map((provider) => ({
       path: join(packageDir, "prism", `${provider}.gen.yaml`),
       contents: generatePrismApi(provider),

@@ -184,7 +184,8 @@ export const webhookCatalog = [
 
 /**
  * How each provider delivers and retries, per channel: `components.x-delivery-policies` of its `openapi.yaml`
- * (sources and descriptions left out). A provider that publishes none has none here.
+ * (descriptions left out; `x-source` kept as `sources`, so a tool can cite the statement it applies). A provider
+ * that publishes none has none here.
  */
 export const deliveryPolicies = {
   "cronofy": {},
@@ -198,7 +199,10 @@ export const deliveryPolicies = {
       ],
       "jitter": 0,
       "timeoutSeconds": 30,
-      "retryOn": "network-error-or-5xx"
+      "retryOn": "network-error-or-5xx",
+      "sources": [
+        "meetingbaas docs@fd14185: content/docs/api-v2/webhooks.mdx (Callback Delivery and Retries)"
+      ]
     },
     "webhook": {
       "attempts": 7,
@@ -214,7 +218,10 @@ export const deliveryPolicies = {
       "timeoutSeconds": 30,
       "retryOn": "non-2xx",
       "minDelayAfter429OrTimeoutSeconds": 60,
-      "disableAfterFailingDays": 5
+      "disableAfterFailingDays": 5,
+      "sources": [
+        "meetingbaas docs@fd14185: content/docs/api-v2/webhooks.mdx (Webhook Delivery: Retry Schedule, Timeouts and Overload Protection, Endpoint Auto-Disable)"
+      ]
     }
   }
 } as const;

@@ -92,6 +92,11 @@ export interface AttemptRecord {
   status: number | undefined;
   /** Why no response came: the error's message, or `timeout`. */
   error?: string;
+  /**
+   * The system error code behind a network error (`ECONNREFUSED`, `ECONNRESET`, …) when the runtime gives one: fetch
+   * says only "fetch failed", and "nothing listens there" must be told apart from "it hung up".
+   */
+  errorCode?: string;
   /** Wall time the attempt took, in ms. */
   latencyMs: number;
   /** The response body as text (first 64 KiB). */
@@ -134,6 +139,16 @@ function outcomeRetried(policy: RetryPolicy, record: AttemptRecord): boolean {
   return policy.retryOn === "non-2xx" || record.status >= 500;
 }
 
+/** `ECONNREFUSED` and the like, from an error or its `cause` (undici puts the socket's error there). */
+function systemErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 3; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 async function attempt(
   delivery: Delivery,
   number: number,
@@ -172,11 +187,13 @@ async function attempt(
       responseBody: text.slice(0, 65_536),
     };
   } catch (error) {
+    const code = controller.signal.aborted ? undefined : systemErrorCode(error);
     return {
       attempt: number,
       startedAt,
       status: undefined,
       error: controller.signal.aborted ? "timeout" : (error as Error).message,
+      ...(code ? { errorCode: code } : {}),
       latencyMs: performance.now() - began,
     };
   } finally {

@@ -1,9 +1,17 @@
 // The generator reads the contracts: the catalog, the route table and the Prism documents follow the specs.
-import { resolve } from "node:path";
-import { checkGeneratedFiles, loadWebhooks, providers } from "@meeting-webhooks/specs";
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { checkGeneratedFiles, loadWebhooks, providers, specsDir } from "@meeting-webhooks/specs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { apiRoutes, generatedFiles, generatePrismApi, receiverContract } from "../scripts/generate.js";
+import {
+  apiRoutes,
+  deliveryPolicies,
+  generatedFiles,
+  generatePrismApi,
+  receiverContract,
+} from "../scripts/generate.js";
+import { webhookExamples } from "../src/conformance/examples.gen.js";
 
 describe("the mocks generator", () => {
   it("produces exactly the committed files", () => {
@@ -27,6 +35,26 @@ describe("the mocks generator", () => {
     expect(JSON.stringify(contract)).not.toMatch(
       /"\$ref":"#\/components\/(parameters|requestBodies|responses)\//,
     );
+  });
+
+  it("keeps every example each webhook references, once, with its channels, for the conformance runs", () => {
+    for (const provider of providers) {
+      for (const webhook of loadWebhooks(provider)) {
+        const kept = webhookExamples.filter(
+          (e) => e.provider === provider && e.channels.includes(webhook.channel) && e.event === webhook.event,
+        );
+        expect(kept.map((e) => e.file)).toEqual(webhook.examples.map((file) => relative(specsDir, file)));
+        for (const [i, example] of kept.entries())
+          expect(example.payload).toEqual(JSON.parse(readFileSync(webhook.examples[i] as string, "utf8")));
+      }
+    }
+    expect(new Set(webhookExamples.map((e) => e.file)).size).toBe(webhookExamples.length);
+  });
+
+  it("keeps the sources of each delivery policy, so that a consequence can cite its statement", () => {
+    expect(deliveryPolicies("meetingbaas").webhook).toMatchObject({
+      sources: [expect.stringContaining("webhooks.mdx")],
+    });
   });
 
   it("routes every server of a path, with path parameters as named groups", () => {

@@ -10,7 +10,7 @@ import {
   writeProposal,
 } from "@meeting-webhooks/drift";
 import type { Channel } from "@meeting-webhooks/types";
-import { commandLine, onePositional, providerOption } from "../args.js";
+import { channelOption, commandLine, onePositional, providerOption } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
 export const driftHelp = `Usage: meeting-webhooks drift --provider <cronofy|meetingbaas> [options] <captures>
@@ -59,10 +59,7 @@ export async function driftCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const provider = providerOption(values.provider);
-  const channel = values.channel;
-  if (channel !== undefined && channel !== "callback" && channel !== "webhook") {
-    throw new UsageError(`Unknown channel "${channel}": expected callback or webhook.`);
-  }
+  const channel = channelOption(values.channel);
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
     throw new UsageError(
       `--since "${values.since}" is not a time: write an RFC 3339 time such as 2026-11-01T00:00:00Z.`,

@@ -13,8 +13,9 @@ import {
   webhookCatalog,
 } from "@meeting-webhooks/mocks";
 import type { Channel, Provider } from "@meeting-webhooks/types";
-import { commandLine, providerOption } from "../args.js";
+import { channelOption, commandLine, methodOption, providerOption } from "../args.js";
 import { type Io, UsageError } from "../io.js";
+import { signingSecrets } from "../secrets.js";
 
 const eventList = (provider: Provider, channel?: Channel): string[] => [
   ...new Set(
@@ -160,11 +161,7 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
       `Unknown ${provider} event "${event}": expected one of ${eventList(provider).join(", ")}.`,
     );
   }
-  if (values.channel !== undefined && values.channel !== "callback" && values.channel !== "webhook") {
-    throw new UsageError(`Unknown channel "${values.channel}": expected callback or webhook.`);
-  }
-  const channel: Channel =
-    provider === "cronofy" ? "callback" : ((values.channel as Channel | undefined) ?? "webhook");
+  const channel: Channel = provider === "cronofy" ? "callback" : (channelOption(values.channel) ?? "webhook");
   if (provider === "cronofy" && values.channel === "webhook")
     throw new UsageError("Cronofy sends callbacks only: drop --channel.");
   if (!eventList(provider, channel).includes(event)) {
@@ -172,13 +169,9 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
       `Meeting BaaS does not send ${event} as a ${channel}; ${channel}s are ${eventList(provider, channel).join(", ")}.`,
     );
   }
-  const method = values.method?.toUpperCase();
-  if (method !== undefined) {
-    if (method !== "POST" && method !== "PUT")
-      throw new UsageError(`--method must be POST or PUT, got ${JSON.stringify(values.method)}.`);
-    if (channel !== "callback" || provider !== "meetingbaas")
-      throw new UsageError("--method applies to Meeting BaaS callbacks only.");
-  }
+  const method = methodOption(values.method);
+  if (method !== undefined && (channel !== "callback" || provider !== "meetingbaas"))
+    throw new UsageError("--method applies to Meeting BaaS callbacks only.");
   const count = integer("count", values.count, 1, 1);
   const concurrency = integer("concurrency", values.concurrency, 1, 1);
   const duplicates = values.duplicates === undefined ? 0 : Number(values.duplicates);
@@ -196,14 +189,7 @@ export async function sendCommand(argv: string[], io: Io): Promise<number> {
   if (values["retry-scale"] !== undefined && !values.retry)
     throw new UsageError("--retry-scale scales the waits of --retry: add --retry.");
   const seed = values.seed ?? String(Math.floor(Math.random() * 2 ** 31));
-  const secrets = values.secret ??
-    io.env.MEETING_WEBHOOKS_SECRETS?.split(",").filter(Boolean) ?? [
-      provider === "cronofy"
-        ? devSecrets.cronofy
-        : channel === "callback"
-          ? devSecrets.meetingBaasCallback
-          : devSecrets.meetingBaasWebhook,
-    ];
+  const secrets = signingSecrets(values.secret, io.env, provider, channel);
   if (channel === "callback" && provider === "meetingbaas" && secrets.length > 1) {
     throw new UsageError("A Meeting BaaS callback carries one secret in x-mb-secret: give one --secret.");
   }

@@ -3,8 +3,8 @@
 import type { SchemaIssue } from "@meeting-webhooks/receive";
 import { envelopeSchemaOf, validatePayload } from "@meeting-webhooks/receive/validate";
 import type { Channel } from "@meeting-webhooks/types";
-import { commandLine, onePositional, providerOption } from "../args.js";
-import { type Io, readInput, UsageError } from "../io.js";
+import { channelOption, commandLine, onePositional, providerOption } from "../args.js";
+import { type Io, readInput } from "../io.js";
 
 export const validateHelp = `Usage: meeting-webhooks validate --provider <cronofy|meetingbaas> [options] <file|->
 
@@ -45,10 +45,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const provider = providerOption(values.provider);
-  const channel = values.channel;
-  if (channel !== undefined && channel !== "callback" && channel !== "webhook") {
-    throw new UsageError(`Unknown channel "${channel}": expected callback or webhook.`);
-  }
+  const channel = channelOption(values.channel);
   const file = onePositional(positionals, "payload file");
   const bytes = await readInput(io, file);
   let payload: unknown;
