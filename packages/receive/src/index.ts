@@ -46,6 +46,7 @@ export {
   type SchemaError,
   type SignatureError,
 } from "./parse.js";
+export { meetingIdOf, subjectOf } from "./subject.js";
 export type { VerifyFailureCode } from "./verify-error.js";
 export {
   type ConfigErrorCode,
