@@ -10,6 +10,7 @@ export {
   launchChromium,
 } from "./chromium.js";
 export { loopbackServerForTest } from "./loopback-server.js";
+export { reachable } from "./reachable.js";
 export {
   decideRequirement,
   isCi,
