@@ -1,0 +1,148 @@
+// What the inbox's tests share: the engines to run on (PostgreSQL by test-support's rule: TEST_DATABASE_URL, else
+// 127.0.0.1:5432; one skip line without one, a failure under CI), a fresh database per test that is removed when the
+// test finishes, a webhooks object with test secrets, and signed deliveries built by @meeting-webhooks/mocks.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { buildDelivery, meetingbaas } from "@meeting-webhooks/mocks";
+import { createMeetingWebhooks, type MeetingWebhooks, type ReceiveOptions } from "@meeting-webhooks/receive";
+import { reachable, requireOrSkip, tempDirForTest } from "@meeting-webhooks/test-support";
+import pg from "pg";
+import { onTestFinished } from "vitest";
+import { openEngine } from "../src/database/open.js";
+import type { Database } from "../src/database/seam.js";
+
+export const secrets = {
+  cronofy: "inbox-test-cronofy-secret",
+  callback: "inbox-test-callback-secret",
+  webhook: `whsec_${Buffer.from("inbox tests' signing key, 32 b!!").toString("base64")}`,
+};
+
+let found: Promise<string | undefined> | undefined;
+
+/** The URL of a PostgreSQL server that answers, or undefined (after one skip line) when there is none outside CI. */
+export function postgresForTests(): Promise<string | undefined> {
+  found ??= (async () => {
+    const url =
+      process.env.TEST_DATABASE_URL ||
+      ((await reachable("127.0.0.1", 5432)) ? "postgres://postgres@127.0.0.1:5432/test" : undefined);
+    let problem: string | undefined;
+    if (url) {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+        await client.query("SELECT 1");
+      } catch (error) {
+        problem = (error as Error).message;
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+    const start =
+      "Start PostgreSQL and set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test (.ci/run does both).";
+    return requireOrSkip({
+      tests: "the inbox's PostgreSQL tests",
+      // The URL itself is not printed: it may hold a password.
+      needs: "PostgreSQL answering at TEST_DATABASE_URL or 127.0.0.1:5432",
+      found: url && problem === undefined ? url : undefined,
+      howToEnable: problem ? `Connecting said: ${problem}. ${start}` : start,
+    });
+  })();
+  return found;
+}
+
+export type EngineName = "sqlite" | "postgres";
+
+/** SQLite always; PostgreSQL when a server answers (otherwise one skip line, or a failure under CI). */
+export async function testEngines(): Promise<EngineName[]> {
+  return (await postgresForTests()) ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+export function schemaName(): string {
+  return `inbox_test_${randomBytes(6).toString("hex")}`;
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A `database` option for a fresh, empty database, removed when the test finishes (folder or schema). */
+export async function databaseForTest(engine: EngineName): Promise<string> {
+  if (engine === "sqlite") return join(tempDirForTest("meeting-webhooks-inbox-"), "inbox.db");
+  const url = (await postgresForTests()) as string;
+  const schema = schemaName();
+  onTestFinished(() => dropSchema(url, schema));
+  const target = new URL(url);
+  target.searchParams.set("schema", schema);
+  return target.toString();
+}
+
+/** The seam over a fresh, migrated database, closed when the test finishes: for the storage contract. */
+export async function seamForTest(engine: EngineName, database?: string): Promise<Database> {
+  const { db, wakeups } = await openEngine(database ?? (await databaseForTest(engine)), {
+    poolSize: 4,
+    log: () => {},
+  });
+  await wakeups.close();
+  onTestFinished(() => db.close());
+  return db;
+}
+
+export function testWebhooks(): MeetingWebhooks {
+  return createMeetingWebhooks({
+    cronofy: { clientSecrets: secrets.cronofy },
+    meetingbaas: { callbackSecrets: secrets.callback, webhookSecret: secrets.webhook },
+  });
+}
+
+/** A bot id per number: deliveries with the same number belong to one meeting (one subject). */
+export function botId(bot: number): string {
+  return `00000000-0000-4000-8000-${String(bot).padStart(12, "0")}`;
+}
+
+/** A signed Meeting BaaS account webhook (`bot.status_change` of `bot`), as `receive` takes it. */
+export async function statusChange(
+  bot: number,
+  step: number,
+  id = `msg_${bot}_${step}`,
+): Promise<ReceiveOptions> {
+  const payload = meetingbaas.botStatusChange({ data: { bot_id: botId(bot) } }, { seed: step + 1 });
+  const delivery = await buildDelivery(payload, {
+    provider: "meetingbaas",
+    channel: "webhook",
+    url: "http://127.0.0.1/webhooks/meetingbaas",
+    secret: secrets.webhook,
+    id,
+  });
+  return { provider: "meetingbaas", channel: "webhook", body: delivery.body, headers: delivery.headers };
+}
+
+/** A signed Meeting BaaS callback whose body breaks its contract (`bot.completed` without `data`). */
+export async function brokenCallback(): Promise<ReceiveOptions> {
+  const delivery = await buildDelivery(
+    { event: "bot.completed", data: { bot_id: botId(99) }, extra: null },
+    {
+      provider: "meetingbaas",
+      channel: "callback",
+      url: "http://127.0.0.1/webhooks/meetingbaas/callback",
+      secret: secrets.callback,
+    },
+  );
+  return { provider: "meetingbaas", channel: "callback", body: delivery.body, headers: delivery.headers };
+}
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await pause(10);
+  }
+}
