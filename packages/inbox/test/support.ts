@@ -146,3 +146,42 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     await pause(10);
   }
 }
+
+/** A TCP proxy in front of PostgreSQL that a test can cut (every connection dropped, new ones refused) and restore. */
+export class CuttableProxy {
+  private server: import("node:net").Server | undefined;
+  private readonly sockets = new Set<import("node:net").Socket>();
+  port = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async listen(port = 0): Promise<void> {
+    const { connect, createServer } = await import("node:net");
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, this.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
+        socket.on("error", () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.server = server;
+    this.port = (server.address() as { port: number }).port;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+
+  restore(): Promise<void> {
+    return this.listen(this.port);
+  }
+}
