@@ -3,19 +3,13 @@
 // test finishes, a webhooks object with test secrets, and signed deliveries built by @meeting-webhooks/mocks.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { buildDelivery, meetingbaas } from "@meeting-webhooks/mocks";
-import { createMeetingWebhooks, type MeetingWebhooks, type ReceiveOptions } from "@meeting-webhooks/receive";
 import { reachable, requireOrSkip, tempDirForTest } from "@meeting-webhooks/test-support";
 import pg from "pg";
 import { onTestFinished } from "vitest";
 import { openEngine } from "../src/database/open.js";
 import type { Database } from "../src/database/seam.js";
 
-export const secrets = {
-  cronofy: "inbox-test-cronofy-secret",
-  callback: "inbox-test-callback-secret",
-  webhook: `whsec_${Buffer.from("inbox tests' signing key, 32 b!!").toString("base64")}`,
-};
+export * from "./fixtures.js";
 
 let found: Promise<string | undefined> | undefined;
 
@@ -91,49 +85,6 @@ export async function seamForTest(engine: EngineName, database?: string): Promis
   await wakeups.close();
   onTestFinished(() => db.close());
   return db;
-}
-
-export function testWebhooks(): MeetingWebhooks {
-  return createMeetingWebhooks({
-    cronofy: { clientSecrets: secrets.cronofy },
-    meetingbaas: { callbackSecrets: secrets.callback, webhookSecret: secrets.webhook },
-  });
-}
-
-/** A bot id per number: deliveries with the same number belong to one meeting (one subject). */
-export function botId(bot: number): string {
-  return `00000000-0000-4000-8000-${String(bot).padStart(12, "0")}`;
-}
-
-/** A signed Meeting BaaS account webhook (`bot.status_change` of `bot`), as `receive` takes it. */
-export async function statusChange(
-  bot: number,
-  step: number,
-  id = `msg_${bot}_${step}`,
-): Promise<ReceiveOptions> {
-  const payload = meetingbaas.botStatusChange({ data: { bot_id: botId(bot) } }, { seed: step + 1 });
-  const delivery = await buildDelivery(payload, {
-    provider: "meetingbaas",
-    channel: "webhook",
-    url: "http://127.0.0.1/webhooks/meetingbaas",
-    secret: secrets.webhook,
-    id,
-  });
-  return { provider: "meetingbaas", channel: "webhook", body: delivery.body, headers: delivery.headers };
-}
-
-/** A signed Meeting BaaS callback whose body breaks its contract (`bot.completed` without `data`). */
-export async function brokenCallback(): Promise<ReceiveOptions> {
-  const delivery = await buildDelivery(
-    { event: "bot.completed", data: { bot_id: botId(99) }, extra: null },
-    {
-      provider: "meetingbaas",
-      channel: "callback",
-      url: "http://127.0.0.1/webhooks/meetingbaas/callback",
-      secret: secrets.callback,
-    },
-  );
-  return { provider: "meetingbaas", channel: "callback", body: delivery.body, headers: delivery.headers };
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
