@@ -40,6 +40,20 @@ function paramsOf(d: NewDelivery): Param[] {
   ];
 }
 
+/** Log rows for the deliveries whose key is new; returns those it inserted (a known key inserts nothing). */
+export async function insertLogRows(
+  tx: Queryable,
+  now: string,
+  unique: readonly NewDelivery[],
+): Promise<{ id: number; delivery_key: string; subject: string | null }[]> {
+  return tx.query(
+    `INSERT INTO inbox_deliveries (${columns}) VALUES ${rowsOf(1, unique.length, 10, `, ${now}`)}
+     ON CONFLICT (delivery_key) DO NOTHING
+     RETURNING id, delivery_key, subject`,
+    unique.flatMap(paramsOf),
+  );
+}
+
 export async function storeBatch(
   tx: Queryable,
   now: string,
@@ -49,12 +63,7 @@ export async function storeBatch(
   for (const delivery of batch)
     if (!firsts.has(delivery.deliveryKey)) firsts.set(delivery.deliveryKey, delivery);
   const unique = [...firsts.values()];
-  const inserted = await tx.query<{ id: number; delivery_key: string; subject: string | null }>(
-    `INSERT INTO inbox_deliveries (${columns}) VALUES ${rowsOf(1, unique.length, 10, `, ${now}`)}
-     ON CONFLICT (delivery_key) DO NOTHING
-     RETURNING id, delivery_key, subject`,
-    unique.flatMap(paramsOf),
-  );
+  const inserted = await insertLogRows(tx, now, unique);
   if (inserted.length > 0) {
     await tx.query(
       `INSERT INTO inbox_queue (delivery_id, subject, run_at) VALUES ${rowsOf(1, inserted.length, 2, `, ${now}`)}`,
