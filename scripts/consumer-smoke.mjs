@@ -58,6 +58,22 @@ function readmeSnippets() {
   }));
 }
 
+/** README blocks are type-checked as a Next.js or tsx project would: bundler resolution, `paths` for `@/`. */
+function snippetTsconfig(include, paths) {
+  return JSON.stringify({
+    compilerOptions: {
+      module: "Preserve",
+      moduleResolution: "Bundler",
+      target: "ES2022",
+      strict: true,
+      noEmit: true,
+      types: ["node"],
+      ...(paths ? { paths } : {}),
+    },
+    include,
+  });
+}
+
 /**
  * The README's "Receive in your framework" blocks, as written there: type-checked as a Next.js or tsx project would
  * (bundler resolution, `@/` for the project root), then run by scripts/consumer-frameworks.mjs.
@@ -77,18 +93,10 @@ function runReadmeSnippets(project) {
   }
   writeFileSync(
     join(project, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        module: "Preserve",
-        moduleResolution: "Bundler",
-        target: "ES2022",
-        strict: true,
-        noEmit: true,
-        types: ["node"],
-        paths: { "@/*": ["./*"] },
-      },
-      include: snippets.map(({ path }) => path),
-    }),
+    snippetTsconfig(
+      snippets.map(({ path }) => path),
+      { "@/*": ["./*"] },
+    ),
   );
   if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.json"], project);
   copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
@@ -143,20 +151,7 @@ export const webhooks = createMeetingWebhooks({
 `,
   );
   symlinkSync(join(root, "node_modules", "better-sqlite3"), join(project, "node_modules", "better-sqlite3"));
-  writeFileSync(
-    join(app, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        module: "Preserve",
-        moduleResolution: "Bundler",
-        target: "ES2022",
-        strict: true,
-        noEmit: true,
-        types: ["node"],
-      },
-      include: ["server.ts", "webhooks.ts"],
-    }),
-  );
+  writeFileSync(join(app, "tsconfig.json"), snippetTsconfig(["server.ts", "webhooks.ts"]));
   step("type-checking and running the inbox README's Express block (SQLite, SIGKILL mid-run, restart)");
   run(bin("tsc"), ["-p", "tsconfig.json"], app);
   copyFileSync(join(root, "scripts", "consumer-inbox.mjs"), join(project, "inbox-check.mjs"));

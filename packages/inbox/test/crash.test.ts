@@ -4,8 +4,16 @@ import { join } from "node:path";
 import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
 import { openEngine } from "../src/database/open.js";
-import { listDeliveries, queueLength } from "../src/operations/read.js";
-import { type AppProcess, post, readRuns, startApp, stopApp, violations } from "./processes/harness.js";
+import { queueLength } from "../src/operations/read.js";
+import {
+  type AppProcess,
+  post,
+  readLog,
+  readRuns,
+  startApp,
+  stopApp,
+  violations,
+} from "./processes/harness.js";
 import { statusChange, until } from "./support.js";
 
 describe("crash safety on SQLite", () => {
@@ -46,13 +54,7 @@ describe("crash safety on SQLite", () => {
     try {
       await until("the queue to drain after the restart", async () => (await queueLength(db)) === 0, 30_000);
       await stopApp(app);
-      const log = (await listDeliveries(db, { limit: 1000 })).map((d) => ({
-        id: d.id,
-        deliveryKey: d.deliveryKey,
-        subject: d.subject,
-        state: d.state,
-        finishedAt: d.finishedAt?.getTime() ?? null,
-      }));
+      const log = await readLog(db);
       const runs = readRuns(env.RUNS_FILE);
       expect(violations({ acknowledged, log, runs, killed: new Set([first.pid]) })).toEqual({});
       expect(acknowledged.size).toBeGreaterThanOrEqual(150);

@@ -4,13 +4,13 @@
 import type { AnyWebhookEvent, ReceiveError } from "@meeting-webhooks/receive";
 import { answerOf } from "@meeting-webhooks/receive";
 import { createFetchHandler } from "@meeting-webhooks/receive/fetch";
+import { CuttableProxy } from "@meeting-webhooks/test-support";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
 import { claim } from "../src/operations/claim.js";
 import { getDelivery } from "../src/operations/read.js";
 import {
   brokenCallback,
-  CuttableProxy,
   databaseForTest,
   type EngineName,
   pause,

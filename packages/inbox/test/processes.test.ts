@@ -6,8 +6,16 @@
 import { join } from "node:path";
 import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
-import { listDeliveries, queueLength } from "../src/operations/read.js";
-import { type AppProcess, post, readRuns, startApp, stopApp, violations } from "./processes/harness.js";
+import { queueLength } from "../src/operations/read.js";
+import {
+  type AppProcess,
+  post,
+  readLog,
+  readRuns,
+  startApp,
+  stopApp,
+  violations,
+} from "./processes/harness.js";
 import { databaseForTest, postgresForTests, seamForTest, statusChange, until } from "./support.js";
 
 const postgres = await postgresForTests();
@@ -50,13 +58,7 @@ describe.runIf(postgres)("several processes on one PostgreSQL inbox", () => {
     const db = await seamForTest("postgres", database);
     await until("the queue to drain", async () => (await queueLength(db)) === 0, 40_000);
     await Promise.all([...alive].map((app) => stopApp(app)));
-    const log = (await listDeliveries(db, { limit: 1000 })).map((d) => ({
-      id: d.id,
-      deliveryKey: d.deliveryKey,
-      subject: d.subject,
-      state: d.state,
-      finishedAt: d.finishedAt?.getTime() ?? null,
-    }));
+    const log = await readLog(db);
     const runs = readRuns(env.RUNS_FILE);
     expect(violations({ acknowledged, log, runs, killed: new Set([victim.pid]) })).toEqual({});
     expect(acknowledged.size).toBe(16 * 25);

@@ -3,7 +3,7 @@
 // test finishes, a webhooks object with test secrets, and signed deliveries built by @meeting-webhooks/mocks.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { reachable, requireOrSkip, tempDirForTest } from "@meeting-webhooks/test-support";
+import { postgresOrSkip, tempDirForTest } from "@meeting-webhooks/test-support";
 import pg from "pg";
 import { onTestFinished } from "vitest";
 import { openEngine } from "../src/database/open.js";
@@ -15,32 +15,18 @@ let found: Promise<string | undefined> | undefined;
 
 /** The URL of a PostgreSQL server that answers, or undefined (after one skip line) when there is none outside CI. */
 export function postgresForTests(): Promise<string | undefined> {
-  found ??= (async () => {
-    const url =
-      process.env.TEST_DATABASE_URL ||
-      ((await reachable("127.0.0.1", 5432)) ? "postgres://postgres@127.0.0.1:5432/test" : undefined);
-    let problem: string | undefined;
-    if (url) {
+  found ??= postgresOrSkip({
+    tests: "the inbox's PostgreSQL tests",
+    async check(url) {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
       try {
         await client.connect();
         await client.query("SELECT 1");
-      } catch (error) {
-        problem = (error as Error).message;
       } finally {
         await client.end().catch(() => {});
       }
-    }
-    const start =
-      "Start PostgreSQL and set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test (.ci/run does both).";
-    return requireOrSkip({
-      tests: "the inbox's PostgreSQL tests",
-      // The URL itself is not printed: it may hold a password.
-      needs: "PostgreSQL answering at TEST_DATABASE_URL or 127.0.0.1:5432",
-      found: url && problem === undefined ? url : undefined,
-      howToEnable: problem ? `Connecting said: ${problem}. ${start}` : start,
-    });
-  })();
+    },
+  });
   return found;
 }
 
@@ -95,44 +81,5 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await pause(10);
-  }
-}
-
-/** A TCP proxy in front of PostgreSQL that a test can cut (every connection dropped, new ones refused) and restore. */
-export class CuttableProxy {
-  private server: import("node:net").Server | undefined;
-  private readonly sockets = new Set<import("node:net").Socket>();
-  port = 0;
-
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async listen(port = 0): Promise<void> {
-    const { connect, createServer } = await import("node:net");
-    const server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on("close", () => this.sockets.delete(socket));
-        socket.on("error", () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-
-  restore(): Promise<void> {
-    return this.listen(this.port);
   }
 }

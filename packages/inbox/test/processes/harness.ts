@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { ReceiveOptions } from "@meeting-webhooks/receive";
+import type { Database } from "../../src/database/seam.js";
+import { listDeliveries } from "../../src/operations/read.js";
 
 const app = resolve(import.meta.dirname, "app.ts");
 const tsx = createRequire(import.meta.url).resolve("tsx");
@@ -92,6 +94,17 @@ export interface LogRow {
   subject: string | null;
   state: string;
   finishedAt: number | null;
+}
+
+/** The log as the checks read it: every delivery (at most 1000) with its state and when its success was recorded. */
+export async function readLog(db: Database): Promise<LogRow[]> {
+  return (await listDeliveries(db, { limit: 1000 })).map((d) => ({
+    id: d.id,
+    deliveryKey: d.deliveryKey,
+    subject: d.subject,
+    state: d.state,
+    finishedAt: d.finishedAt?.getTime() ?? null,
+  }));
 }
 
 /**
