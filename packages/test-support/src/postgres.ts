@@ -12,6 +12,8 @@ export interface PostgresRequirement {
   /** Connects and runs a query; rejects when the server does not answer. */
   check(url: string): Promise<void>;
   env?: NodeJS.ProcessEnv;
+  /** Where the skip line goes (default stderr). */
+  print?: (line: string) => void;
 }
 
 /** The URL of a PostgreSQL server that answers, or undefined after the skip line; throws under CI without one. */
@@ -19,6 +21,7 @@ export async function postgresOrSkip({
   tests,
   check,
   env = process.env,
+  print,
 }: PostgresRequirement): Promise<string | undefined> {
   const url = env.TEST_DATABASE_URL || ((await reachable("127.0.0.1", 5432)) ? localPostgresUrl : undefined);
   let problem: string | undefined;
@@ -37,5 +40,6 @@ export async function postgresOrSkip({
       howToEnable: problem ? `Connecting said: ${problem}. ${start}` : start,
     },
     env,
+    print,
   );
 }

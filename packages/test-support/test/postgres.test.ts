@@ -17,7 +17,11 @@ describe("postgresOrSkip", () => {
       throw new Error("connection refused");
     };
     const env = { TEST_DATABASE_URL: "postgres://u@db.invalid:5432/t" };
-    expect(await postgresOrSkip({ tests: "t", check, env })).toBeUndefined();
+    const lines: string[] = [];
+    expect(
+      await postgresOrSkip({ tests: "t", check, env, print: (line) => lines.push(line) }),
+    ).toBeUndefined();
+    expect(lines).toEqual([expect.stringContaining("Connecting said: connection refused")]);
     await expect(postgresOrSkip({ tests: "t", check, env: { ...env, CI: "true" } })).rejects.toThrow(
       RequirementMissingError,
     );
