@@ -3,9 +3,10 @@
 // scratch project (from the local tarballs and npm's cache of registry packages), and use them from there as a team
 // would: type-check a file importing every public entry, run the CLI, run a vitest test with the MSW handlers, and
 // check the type exports with @arethetypeswrong/cli, and run the README's framework snippets (Express, Fastify, Hono,
-// Next.js) against real servers, then the README's CI conformance command lines against the Express snippet and the
-// sample receiver. Catches missing files, wrong exports and leaked dev deps. It runs on the Node.js that
-// runs it (scripts/node-matrix.mjs runs it on the other tested versions).
+// Next.js) against real servers, the inbox README's Express block through a SIGKILL and a restart, then the README's CI
+// conformance command lines against the Express snippet and the sample receiver. Catches missing files, wrong exports
+// and leaked dev deps. It runs on the Node.js that runs it (scripts/node-matrix.mjs runs it on the other tested
+// versions).
 import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
@@ -15,6 +16,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +60,22 @@ function readmeSnippets() {
   }));
 }
 
+/** README blocks are type-checked as a Next.js or tsx project would: bundler resolution, `paths` for `@/`. */
+function snippetTsconfig(include, paths) {
+  return JSON.stringify({
+    compilerOptions: {
+      module: "Preserve",
+      moduleResolution: "Bundler",
+      target: "ES2022",
+      strict: true,
+      noEmit: true,
+      types: ["node"],
+      ...(paths ? { paths } : {}),
+    },
+    include,
+  });
+}
+
 /**
  * The command lines of the README's "Test your endpoint in CI" blocks (GitHub Actions, GitLab CI), as written there:
  * scripts/consumer-frameworks.mjs runs them against the Express snippet and the sample receiver. The two blocks are
@@ -98,18 +116,10 @@ function runReadmeSnippets(project) {
   }
   writeFileSync(
     join(project, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        module: "Preserve",
-        moduleResolution: "Bundler",
-        target: "ES2022",
-        strict: true,
-        noEmit: true,
-        types: ["node"],
-        paths: { "@/*": ["./*"] },
-      },
-      include: snippets.map(({ path }) => path),
-    }),
+    snippetTsconfig(
+      snippets.map(({ path }) => path),
+      { "@/*": ["./*"] },
+    ),
   );
   if (!runtimeOnly) run(bin("tsc"), ["-p", "tsconfig.json"], project);
   copyFileSync(join(root, "scripts", "consumer-frameworks.mjs"), join(project, "frameworks.mjs"));
@@ -135,6 +145,56 @@ function runReadmeSnippets(project) {
     ],
     project,
   );
+  for (const line of output.trim().split("\n")) step(`  ${line}`);
+}
+
+/**
+ * The inbox README's Express block, run as written with a SQLite file beside a webhooks.ts of this test's own (its
+ * handler records each run and fails twice for one delivery), by scripts/consumer-inbox.mjs: duplicates, a SIGKILL
+ * mid-run and a restart. better-sqlite3 is the workspace's own build for the Node.js of `npm ci`, linked in (the
+ * registry has no prebuilt binary to fetch here and compiling it again takes minutes): like the inbox's own tests,
+ * this runs on that Node.js only.
+ */
+function runInboxExample(project) {
+  if (runtimeOnly) {
+    step(
+      "the inbox example runs on the Node.js of npm ci only (better-sqlite3 is a native addon built for it)",
+    );
+    return;
+  }
+  const readme = readFileSync(join(root, "packages", "inbox", "README.md"), "utf8");
+  const block = readme.match(/^```ts title=inbox-express\.ts\n([\s\S]*?)^```$/m)?.[1];
+  if (!block) throw new Error("packages/inbox/README.md: no ```ts title=inbox-express.ts block");
+  const app = join(project, "inbox-app");
+  mkdirSync(app);
+  writeFileSync(join(app, "server.ts"), block);
+  writeFileSync(
+    join(app, "webhooks.ts"),
+    `import { appendFileSync } from "node:fs";
+import { createMeetingWebhooks } from "@meeting-webhooks/receive";
+
+const record = (line: object) => appendFileSync(process.env.RUNS_FILE ?? "runs.jsonl", \`\${JSON.stringify(line)}\\n\`);
+export const webhooks = createMeetingWebhooks({
+  meetingbaas: { webhookSecret: process.env.MEETINGBAAS_WEBHOOK_SECRET ?? "" },
+}).onAny(async (event) => {
+  const run = { id: event.deliveryId, attempt: event.attempt, pid: process.pid };
+  record({ ...run, start: Date.now() });
+  await new Promise((done) => setTimeout(done, 20));
+  if (event.deliveryKey.endsWith("_flaky") && (event.attempt ?? 1) <= 2) {
+    record({ ...run, failed: Date.now() });
+    throw new Error("fails on its first two runs");
+  }
+  record({ ...run, end: Date.now() });
+});
+`,
+  );
+  symlinkSync(join(root, "node_modules", "better-sqlite3"), join(project, "node_modules", "better-sqlite3"));
+  writeFileSync(join(app, "tsconfig.json"), snippetTsconfig(["server.ts", "webhooks.ts"]));
+  step("type-checking and running the inbox README's Express block (SQLite, SIGKILL mid-run, restart)");
+  run(bin("tsc"), ["-p", "tsconfig.json"], app);
+  copyFileSync(join(root, "scripts", "consumer-inbox.mjs"), join(project, "inbox-check.mjs"));
+  const tsx = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
+  const output = run(process.execPath, ["inbox-check.mjs", tsx, app, "server.ts"], project);
   for (const line of output.trim().split("\n")) step(`  ${line}`);
 }
 
@@ -261,6 +321,7 @@ it("fetches a transcription through the mocked signed URL", async () => {
     run(bin("vitest"), ["run", "--root", project, "msw.test.ts"], project);
   }
   runReadmeSnippets(project);
+  runInboxExample(project);
   step(
     `ok: ${packages.length} packages installed from tarballs and used on Node.js ${process.versions.node} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -11,7 +11,7 @@ export type {
   KnownWebhookEvent,
   UnknownWebhookEvent,
 } from "@meeting-webhooks/types";
-export type { Body, HeadersLike } from "./headers.js";
+export { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
 // For writing an adapter for another framework: the routes, the refusals made before reading, the answer to write.
 export {
   type AdapterOptions,
@@ -48,6 +48,7 @@ export {
   type SignatureError,
 } from "./parse.js";
 export { problemOf } from "./problem.js";
+export { meetingIdOf, subjectOf } from "./subject.js";
 export type { VerifyFailureCode } from "./verify-error.js";
 export {
   type ConfigErrorCode,

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { SchemaIssue } from "@meeting-webhooks/specs/errors";
 import type { AnyWebhookEvent, Channel, Provider, UnknownWebhookEvent } from "@meeting-webhooks/types";
 import { type Body, bodyBytes, type HeadersLike, headerValue } from "./headers.js";
+import { meetingIdOf } from "./subject.js";
 import {
   type DetectedEvent,
   detectEvent,
@@ -120,17 +121,6 @@ function parseJson(
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-function subjectOf(provider: Provider, payload: Record<string, unknown>): string {
-  const nested = (outer: string, inner: string) => {
-    const value = payload[outer];
-    return typeof value === "object" && value !== null
-      ? (value as Record<string, unknown>)[inner]
-      : undefined;
-  };
-  const subject = provider === "cronofy" ? nested("meeting_agent", "sub") : nested("data", "bot_id");
-  return typeof subject === "string" && subject.length > 0 && subject.length <= 200 ? subject : "-";
-}
-
 /**
  * The delivery key: `meetingbaas:webhook:<svix-id>` for account webhooks (Svix keeps the id across retries);
  * otherwise `<provider>:<channel>:<event>:<agent or bot id>:<first 16 hex of SHA-256 of the body>`, identical for
@@ -146,7 +136,7 @@ export function deliveryKeyOf(
 ): string {
   if (svixId) return `${provider}:${channel}:${svixId}`;
   const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-  return `${provider}:${channel}:${eventName ?? "unknown"}:${subjectOf(provider, payload)}:${digest}`;
+  return `${provider}:${channel}:${eventName ?? "unknown"}:${meetingIdOf(provider, payload) ?? "-"}:${digest}`;
 }
 
 function issueSummary(issues: readonly SchemaIssue[]): string {

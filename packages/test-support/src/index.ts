@@ -9,7 +9,10 @@ export {
   type LaunchedChromium,
   launchChromium,
 } from "./chromium.js";
+export { CuttableProxy } from "./cuttable-proxy.js";
 export { loopbackServerForTest } from "./loopback-server.js";
+export { localPostgresUrl, type PostgresRequirement, postgresOrSkip } from "./postgres.js";
+export { reachable } from "./reachable.js";
 export {
   decideRequirement,
   isCi,

@@ -1,0 +1,142 @@
+// createInbox: a WebhookReceiver that stores every authentic delivery durably before answering (group commit, log
+// row and queue row in one transaction), then runs the same handlers from the queue with `start()`. Mounted with the
+// same adapters as a webhooks object: moving from handling in the request to the inbox is one line and `start()`.
+import type { ReceiveOptions, ReceiveResult, WebhookReceiver } from "@meeting-webhooks/receive";
+import { groupCommit } from "./batcher.js";
+import { databaseTarget, openEngine } from "./database/open.js";
+import {
+  countDeliveries,
+  type DeliveryDetail,
+  type DeliveryFilter,
+  type DeliveryRecord,
+  getDelivery,
+  type InboxCounts,
+  idOf,
+  listDeliveries,
+  queueLength,
+} from "./operations/read.js";
+import { retry } from "./operations/retry.js";
+import { type NewDelivery, type Stored, storeBatch } from "./operations/store.js";
+import { InboxConfigError, type InboxOptions, settingsOf } from "./options.js";
+import { deliveryOf, isAuthentic, storedResult } from "./record.js";
+import { runDelivery } from "./run.js";
+import { createWorker } from "./worker.js";
+
+export interface Inbox extends WebhookReceiver {
+  /**
+   * Verify, parse and validate; store an authentic delivery durably (a duplicate key once) and answer 202 with its
+   * `deliveryId`; refusals of signature or body as they are (401, 400, nothing stored); 503 with `Retry-After` when
+   * the database does not answer. Never throws; no handler runs here.
+   */
+  receive(options: ReceiveOptions): Promise<ReceiveResult>;
+  /** Run the handlers from the queue in this process (idempotent). Without it, this process only stores. */
+  start(): Promise<void>;
+  /** Stop claiming, let running handlers finish (`stopTimeoutMs` at most), commit what is pending, close. */
+  stop(): Promise<void>;
+  /** Resolves once the queue is empty (every delivery handled or dead); rejects after `timeoutMs` (default 30 s). */
+  drain(options?: { timeoutMs?: number }): Promise<void>;
+  /** Deliveries newest first, with their state; filter by state, status, provider, event or subject, page with `before`. */
+  deliveries(filter?: DeliveryFilter): Promise<DeliveryRecord[]>;
+  /** One delivery with its stored headers and raw body, or undefined. */
+  delivery(id: string): Promise<DeliveryDetail | undefined>;
+  /** How many deliveries are in each state. */
+  counts(): Promise<InboxCounts>;
+  /** Re-queue a dead delivery (or run a retrying one now); false when it is handled, running or unknown. */
+  retry(id: string): Promise<boolean>;
+}
+
+/** Opens (and migrates) the database and returns the inbox; throws `InboxConfigError` for unusable options. */
+export async function createInbox(options: InboxOptions): Promise<Inbox> {
+  const settings = settingsOf(options);
+  try {
+    databaseTarget(settings.database);
+  } catch (error) {
+    throw new InboxConfigError("invalid_database", "/database", (error as Error).message);
+  }
+  const { webhooks, log } = settings;
+  const { db, wakeups } = await openEngine(settings.database, { poolSize: settings.poolSize, log });
+  const store = groupCommit<NewDelivery, Stored>(
+    async (batch) => {
+      const stored = await db.transaction((tx) => storeBatch(tx, db.dialect.now, batch));
+      wakeups.notify();
+      return stored;
+    },
+    { maxBatch: 200, inFlight: db.dialect.commitsInFlight },
+  );
+  const worker = createWorker({
+    db,
+    owner: settings.workerId,
+    concurrency: settings.concurrency,
+    leaseMs: settings.leaseMs,
+    pollIntervalMs: settings.pollIntervalMs,
+    stopTimeoutMs: settings.stopTimeoutMs,
+    run: (delivery) => runDelivery(webhooks, delivery, settings),
+    log,
+  });
+  let closing: Promise<void> | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  const unavailable = (message: string): ReceiveResult => ({
+    ok: false,
+    error: {
+      stage: "unavailable",
+      code: "storage_unavailable",
+      message,
+      retryAfterSeconds: settings.retryAfterSeconds,
+    },
+  });
+
+  return {
+    providers: webhooks.providers,
+    async receive(request) {
+      const parsed = webhooks.parse(request);
+      if (!isAuthentic(parsed)) return parsed;
+      if (closing)
+        return unavailable("The inbox is stopped: the delivery was not stored. Send it again later.");
+      try {
+        const stored = await store.add(deliveryOf(parsed, request.body, request.headers));
+        return storedResult(parsed, stored);
+      } catch (error) {
+        log(`storing a delivery failed: ${(error as Error).message}`);
+        return unavailable(
+          "The inbox's database did not store the delivery (it does not answer, or the write failed). Send it again later.",
+        );
+      }
+    },
+    async start() {
+      if (closing) throw new Error("This inbox was stopped; create another one.");
+      unsubscribe ??= wakeups.subscribe(() => worker.wake());
+      worker.start();
+    },
+    stop() {
+      closing ??= (async () => {
+        await worker.stop();
+        await store.flush();
+        unsubscribe?.();
+        await wakeups.close();
+        await db.close();
+      })();
+      return closing;
+    },
+    async drain({ timeoutMs = 30_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      while ((await queueLength(db)) > 0) {
+        if (Date.now() > deadline) {
+          const counts = await countDeliveries(db);
+          throw new Error(`The queue did not drain in ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    deliveries: (filter) => listDeliveries(db, filter),
+    delivery: (id) => getDelivery(db, id),
+    counts: () => countDeliveries(db),
+    async retry(id) {
+      const key = idOf(id);
+      if (key === undefined) return false;
+      const requeued = await retry(db, key);
+      if (requeued) wakeups.notify();
+      return requeued;
+    },
+  };
+}
