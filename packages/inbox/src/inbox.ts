@@ -4,6 +4,7 @@
 import type { ReceiveOptions, ReceiveResult, WebhookReceiver } from "@meeting-webhooks/receive";
 import { groupCommit } from "./batcher.js";
 import { databaseTarget, openEngine } from "./database/open.js";
+import type { Database } from "./database/seam.js";
 import {
   countDeliveries,
   type DeliveryDetail,
@@ -43,6 +44,12 @@ export interface Inbox extends WebhookReceiver {
   counts(): Promise<InboxCounts>;
   /** Re-queue a dead delivery (or run a retrying one now); false when it is handled, running or unknown. */
   retry(id: string): Promise<boolean>;
+  /**
+   * The inbox's open database, for an app's own tables beside the log (`@meeting-webhooks/inbox/database`: `migrate`
+   * them from numbered files, then `query` and `transaction`). On SQLite it is the one connection of this process,
+   * whose transactions run one at a time: keep network calls out of them.
+   */
+  readonly database: Database;
 }
 
 /** Opens (and migrates) the database and returns the inbox; throws `InboxConfigError` for unusable options. */
@@ -88,6 +95,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
 
   return {
     providers: webhooks.providers,
+    database: db,
     async receive(request) {
       const parsed = webhooks.parse(request);
       if (!isAuthentic(parsed)) return parsed;

@@ -1,6 +1,8 @@
 // Both engines migrate from numbered files side by side, and the files describe one schema: after migrating, each
 // engine's own catalog lists the same tables with the same columns (name, kind of type, nullability).
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
 import { migrate, migrationsDir, statementsOf } from "../src/database/migrate.js";
 import type { Database } from "../src/database/seam.js";
@@ -73,6 +75,21 @@ describe("migrations", () => {
       "CREATE TABLE a (x TEXT)",
       "CREATE INDEX b ON a (x)",
     ]);
+  });
+
+  it("run an app's own numbered files beside the inbox's, recorded in their own table", async () => {
+    const folder = tempDirForTest("inbox-app-migrations-");
+    writeFileSync(join(folder, "001_notes.sql"), "-- an app table\nCREATE TABLE app_notes (id INTEGER);\n");
+    writeFileSync(join(folder, "002_more.sql"), "ALTER TABLE app_notes ADD COLUMN body TEXT;\n");
+    const db = await seamForTest("sqlite");
+    expect(await migrate(db, { folder, table: "app_migrations" })).toEqual(["001_notes", "002_more"]);
+    expect(await migrate(db, { folder, table: "app_migrations" })).toEqual([]);
+    await db.query("INSERT INTO app_notes (id, body) VALUES ($1, $2)", [1, "kept"]);
+    expect(await db.query("SELECT name FROM app_migrations ORDER BY name")).toEqual([
+      { name: "001_notes" },
+      { name: "002_more" },
+    ]);
+    await expect(migrate(db, { folder, table: "app; DROP" })).rejects.toThrow(/not a table name/);
   });
 
   it("run once: migrating a migrated database runs nothing", async () => {

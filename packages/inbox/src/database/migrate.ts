@@ -25,8 +25,7 @@ export function statementsOf(sql: string): string[] {
     .filter((statement) => statement.length > 0);
 }
 
-function migrationsOf(engine: "sqlite" | "postgres", tx: Queryable) {
-  const dir = migrationsDir(engine);
+function migrationsOf(dir: string, tx: Queryable) {
   return readdirSync(dir)
     .filter((file) => /^\d{3}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
@@ -39,29 +38,39 @@ function migrationsOf(engine: "sqlite" | "postgres", tx: Queryable) {
     }));
 }
 
-/** Runs the migrations not run yet; resolves with the names it ran. */
-export async function migrate(db: Database): Promise<string[]> {
+export interface MigrationSet {
+  /**
+   * The folder of the engine's numbered files (`NNN_name.sql`, each statement ending with `;` at the end of a line);
+   * default: the inbox's own, for the engine in use.
+   */
+  folder?: string;
+  /** The table that records which ran (default `inbox_migrations`); one per set of files. */
+  table?: string;
+}
+
+/**
+ * Runs the migrations not run yet, with the inbox's tool and lock; resolves with the names it ran. An app built on the
+ * inbox migrates its own tables in the same database the same way: `migrate(inbox.database, { folder, table })`.
+ */
+export async function migrate(db: Database, set: MigrationSet = {}): Promise<string[]> {
+  const dir = set.folder ?? migrationsDir(db.dialect.engine);
+  const table = set.table ?? "inbox_migrations";
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`migrate: ${table} is not a table name`);
   return db.transaction(async (tx) => {
     for (const { sql, params } of db.dialect.beforeMigrating) await tx.query(sql, params);
-    await tx.query(
-      "CREATE TABLE IF NOT EXISTS inbox_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
-    );
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`);
     const umzug = new Umzug({
-      migrations: migrationsOf(db.dialect.engine, tx),
+      migrations: migrationsOf(dir.endsWith("/") ? dir : `${dir}/`, tx),
       context: {},
       logger: undefined,
       storage: {
         executed: async () =>
-          (await tx.query<{ name: string }>("SELECT name FROM inbox_migrations ORDER BY name")).map(
-            (r) => r.name,
-          ),
+          (await tx.query<{ name: string }>(`SELECT name FROM ${table} ORDER BY name`)).map((r) => r.name),
         logMigration: async ({ name }) => {
-          await tx.query(`INSERT INTO inbox_migrations (name, applied_at) VALUES ($1, ${db.dialect.now})`, [
-            name,
-          ]);
+          await tx.query(`INSERT INTO ${table} (name, applied_at) VALUES ($1, ${db.dialect.now})`, [name]);
         },
         unlogMigration: async ({ name }) => {
-          await tx.query("DELETE FROM inbox_migrations WHERE name = $1", [name]);
+          await tx.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
         },
       },
     });
