@@ -58,6 +58,7 @@ export async function runDelivery(
     deliveryKey: claimed.deliveryKey,
     deliveryId: String(claimed.id),
     attempt: claimed.attempt,
+    receivedAt: new Date(claimed.receivedAt).toISOString(),
   });
   if (result.ok || result.error.stage !== "handler") return { kind: "handled" };
   const error = describe(result);

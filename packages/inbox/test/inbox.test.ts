@@ -59,6 +59,22 @@ describe.each(engines)("an inbox on %s", (engine) => {
     expect(JSON.parse(answerOf(result).body)).toMatchObject({ status: "accepted", deliveryId: id });
   });
 
+  it("hands the handlers when the delivery was stored, by the database's clock", async () => {
+    const { inbox, webhooks } = await inboxForTest(engine);
+    const received: (string | undefined)[] = [];
+    webhooks.onAny((event: AnyWebhookEvent) => {
+      received.push(event.receivedAt);
+    });
+    const before = Date.now();
+    await inbox.receive(await statusChange(1, 1));
+    await inbox.start();
+    await inbox.drain();
+    expect(received).toHaveLength(1);
+    const at = Date.parse(received[0] as string);
+    expect(at).toBeGreaterThanOrEqual(before - 5_000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 5_000);
+  });
+
   it("answers a duplicate key 202 duplicate with the first id, stores it once and handles it once", async () => {
     const { inbox, webhooks } = await inboxForTest(engine);
     const seen = runs(webhooks);

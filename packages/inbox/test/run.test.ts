@@ -15,6 +15,7 @@ async function claimed(attempt: number): Promise<ClaimedDelivery> {
     deliveryKey: "meetingbaas:webhook:msg_1_1",
     subject: "meetingbaas:x",
     body: Buffer.from(delivery.body),
+    receivedAt: Date.UTC(2026, 10, 24, 16),
     attempt,
   };
 }

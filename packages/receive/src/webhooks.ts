@@ -106,6 +106,8 @@ export interface StoredDelivery {
   deliveryId?: string;
   /** Which run of the handlers this is, 1 the first. */
   attempt?: number;
+  /** When it was stored (RFC 3339). */
+  receivedAt?: string;
 }
 
 /** What `dispatch` did: the handlers ran; or the stored body no longer meets the contract; or a handler threw. */
@@ -419,9 +421,10 @@ function notConfigured(provider: string): ParseResult {
 }
 
 /** The facts an inbox adds to a stored delivery's event. */
-function inboxFacts(stored: StoredDelivery): { deliveryId?: string; attempt?: number } {
+function inboxFacts(stored: StoredDelivery): { deliveryId?: string; attempt?: number; receivedAt?: string } {
   return {
     ...(stored.deliveryId === undefined ? {} : { deliveryId: stored.deliveryId }),
     ...(stored.attempt === undefined ? {} : { attempt: stored.attempt }),
+    ...(stored.receivedAt === undefined ? {} : { receivedAt: stored.receivedAt }),
   };
 }

@@ -105,6 +105,8 @@ export interface DeliveryFacts {
   deliveryId?: string;
   /** From an inbox: which run of the handlers this is, 1 the first. Absent when handled in the request. */
   attempt?: number;
+  /** From an inbox: when it was stored (RFC 3339, by the database's clock). Absent when handled in the request. */
+  receivedAt?: string;
 }
 
 /** A known event; `payload` has the exact type of the event named by `name`, `channel` the channels it comes on. */

@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   deliveryKey: string;
   subject: string | null;
   body: Buffer;
+  /** When it was stored, in ms since the epoch by the database's clock. */
+  receivedAt: number;
   /** Which run this is, 1 the first: claims count runs, so one cut short by a crash counts too. */
   attempt: number;
 }
@@ -51,8 +53,9 @@ export async function claim(
       delivery_key: string;
       subject: string | null;
       body: Buffer;
+      received_at: number | string;
     }>(
-      `SELECT id, provider, channel, delivery_key, subject, body FROM inbox_deliveries
+      `SELECT id, provider, channel, delivery_key, subject, body, received_at FROM inbox_deliveries
         WHERE id IN (${list(1, claimed.length)}) ORDER BY id`,
       claimed.map((row) => row.delivery_id),
     );
@@ -63,6 +66,8 @@ export async function claim(
       deliveryKey: row.delivery_key,
       subject: row.subject,
       body: row.body,
+      // PostgreSQL returns BIGINT as a string: every time here is a safe integer of milliseconds.
+      receivedAt: Number(row.received_at),
       attempt: attempts.get(row.id) as number,
     }));
   });
