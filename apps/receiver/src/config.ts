@@ -21,12 +21,12 @@ export interface Config {
   role: Role;
   /** This process's name in claims and the operations view (`host:pid` by default). */
   processName: string;
-  /** How long a worker holds claimed deliveries before another may take them over. */
+  /** How long a worker holds a claimed delivery without a heartbeat before another may take it over. */
   leaseMs: number;
-  /** Deliveries per processing transaction. */
-  batchSize: number;
-  /** A processing pass starts at most this often, so that a busy receiver applies deliveries in larger batches. */
-  gatherMs: number;
+  /** Deliveries processed at once in this process (the inbox's concurrency). */
+  processingConcurrency: number;
+  /** Runs of a delivery before it is dead (its handlers kept failing); `POST`-free: re-queue it from the inbox. */
+  processingAttempts: number;
   cronofySecrets: string[];
   meetingBaasCallbackSecrets: string[];
   meetingBaasWebhookSecrets: string[];
@@ -36,8 +36,9 @@ export interface Config {
   toleranceSeconds: number;
   /** True when any secret was generated because none was configured. */
   development: boolean;
-  /** Base delay of download retries, in ms (doubled each attempt). */
+  /** Base delay before a failed run is tried again (a download that failed for now), in ms; doubled each time. */
   downloadRetryBaseMs: number;
+  /** Attempts of a download before it is recorded as failed (the delivery is then done). */
   downloadAttempts: number;
   /** Where the built docs site is (apps/docs/dist by default), served at /docs when it exists. */
   docsDir: string;
@@ -107,8 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     role,
     processName: env.RECEIVER_NAME || `${hostname()}:${process.pid}`,
     leaseMs: integer(env, "PROCESSING_LEASE_MS", 30_000, 100),
-    batchSize: integer(env, "PROCESSING_BATCH_SIZE", 500, 1),
-    gatherMs: integer(env, "PROCESSING_GATHER_MS", 100),
+    processingConcurrency: integer(env, "PROCESSING_CONCURRENCY", 4, 1),
+    processingAttempts: integer(env, "PROCESSING_ATTEMPTS", 10, 1),
     cronofySecrets,
     meetingBaasCallbackSecrets,
     meetingBaasWebhookSecrets,

@@ -5,7 +5,7 @@
 import { driftSummary } from "./drift.js";
 import { escapeHtml } from "./html.js";
 import { renderOperationsBody } from "./operations-view.js";
-import type { Storage } from "./storage/index.js";
+import type { ReadSide } from "./read-side.js";
 
 export { escapeHtml };
 
@@ -47,7 +47,7 @@ const findingLabels: Record<string, string> = {
 };
 
 /** Drift in the last days: which events changed, since when, how often. */
-async function driftSection(storage: Storage, days: number): Promise<string> {
+async function driftSection(storage: ReadSide, days: number): Promise<string> {
   const since = new Date(Date.now() - days * 86_400_000).toISOString();
   const summary = await driftSummary(storage, { since });
   const rows = summary.events
@@ -73,10 +73,10 @@ async function driftSection(storage: Storage, days: number): Promise<string> {
 ${rows ? `<table><thead><tr><th>event</th><th>provider</th><th>what is new</th><th>deliveries</th><th>since</th><th>last seen</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No drift: the contracts know every delivery.</p>'}`;
 }
 
-export async function renderDashboard(storage: Storage, docs: boolean): Promise<string> {
+export async function renderDashboard(storage: ReadSide, docs: boolean): Promise<string> {
   const meetings = await storage.listMeetings({ limit: 100 });
   const deliveries = await storage.listDeliveries({ limit: 100 });
-  const rejected = await storage.rejectionCounts();
+  const rejected = await storage.refusals();
   const meetingRows = meetings
     .map(
       (
@@ -91,7 +91,7 @@ export async function renderDashboard(storage: Storage, docs: boolean): Promise<
       (
         d,
       ) => `<tr><td>${d.id}</td><td>${escapeHtml(d.provider)} ${escapeHtml(d.channel)}</td><td>${escapeHtml(d.event ?? "–")}</td>
-<td>${badge(d.status)}${d.attempts > 1 ? ` <span class="muted">×${d.attempts}</span>` : ""}</td>
+<td>${badge(d.state)}${d.status === "accepted" ? "" : ` ${badge(d.status)}`}${d.attempts > 1 ? ` <span class="muted">${d.attempts} runs</span>` : ""}${d.lastError ? ` <span class="muted">${escapeHtml(d.lastError.split("\n")[0] ?? "")}</span>` : ""}</td>
 <td>${(d.errors ?? []).map((e: { pointer: string; message: string }) => `<code>${escapeHtml(e.pointer)}</code> ${escapeHtml(e.message)}`).join("<br>")}
 ${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: string }) => escapeHtml(e.pointer)).join(", ")}</span>` : ""}</td>
 <td class="muted">${escapeHtml(d.receivedAt)}</td></tr>`,
@@ -108,19 +108,19 @@ ${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: str
 ${meetings.length ? `<table><thead><tr><th>meeting</th><th>provider</th><th>status</th><th>duration</th><th>updated</th></tr></thead><tbody>${meetingRows}</tbody></table>` : '<p class="muted">No meetings yet. Send a delivery with <code>npx meeting-webhooks send</code>.</p>'}
 <h2>Deliveries</h2>
 <p class="muted">Refused as not authentic (not stored): ${rejectedText || "none"}</p>
-${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>status</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}
+${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>state</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}
 ${await driftSection(storage, 7)}`,
   );
 }
 
-export async function renderOperationsPage(storage: Storage): Promise<string> {
+export async function renderOperationsPage(storage: ReadSide): Promise<string> {
   return page(
     "operations · meeting-webhooks receiver",
     `<p><a href="/">← dashboard</a></p><h1>Operations</h1>${renderOperationsBody(await storage.operations(30))}`,
   );
 }
 
-export async function renderMeetingPage(storage: Storage, id: number): Promise<string | undefined> {
+export async function renderMeetingPage(storage: ReadSide, id: number): Promise<string | undefined> {
   if (!Number.isInteger(id) || id < 1) return undefined;
   const m = (await storage.getMeeting(id)) as Record<string, any> | undefined;
   if (!m) return undefined;

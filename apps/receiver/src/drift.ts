@@ -3,7 +3,7 @@
 // module only reads the stored bodies through the storage interface (either engine).
 import { DriftAnalyser, type EventDrift } from "@meeting-webhooks/drift";
 import type { Receiver } from "@meeting-webhooks/types";
-import type { Storage } from "./storage/index.js";
+import type { ReadSide } from "./read-side.js";
 
 type DriftSummary = Receiver.components["schemas"]["DriftSummary"];
 type Provider = "cronofy" | "meetingbaas";
@@ -14,13 +14,13 @@ export interface DriftFilter {
 }
 
 /** Every event with drift since a time, the most recently changed first. */
-export async function driftSummary(storage: Storage, filter: DriftFilter): Promise<DriftSummary> {
+export async function driftSummary(storage: ReadSide, filter: DriftFilter): Promise<DriftSummary> {
   const providers: Provider[] = filter.provider ? [filter.provider] : ["cronofy", "meetingbaas"];
   const events: (EventDrift & { provider: Provider })[] = [];
   let deliveries = 0;
   for (const provider of providers) {
     const analyser = new DriftAnalyser(provider, filter.since ? { since: filter.since } : {});
-    for (const row of await storage.deliveryBodies(provider, filter.since)) {
+    for (const row of await storage.captures(provider, filter.since)) {
       let body: unknown;
       try {
         body = JSON.parse(row.body.toString());

@@ -1,17 +1,21 @@
-// `npm run migrate -w @meeting-webhooks/receiver`: run the PostgreSQL migrations by hand (every process also runs
-// them at start-up, under node-pg-migrate's advisory lock). With SQLite there is nothing to do before start-up.
+// `npm run migrate -w @meeting-webhooks/receiver`: migrate the database by hand (every process also migrates it at
+// start-up, under the inbox's lock): the inbox's tables, then the receiver's own.
+import { createInbox } from "@meeting-webhooks/inbox";
+import { databaseOf, meetingWebhooksOf } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { migratePostgres } from "./storage/postgres.js";
+import { migrateReadModel } from "./read-model/open.js";
 
 try {
   const config = loadConfig();
-  if (!config.databaseUrl) {
-    console.log("[migrate] DATABASE_URL is not set: SQLite migrates itself when the receiver opens it");
-  } else {
-    await migratePostgres({ url: config.databaseUrl, schema: config.databaseSchema }, (m) =>
-      console.log(m.replace(/^migrate: /, "[migrate] ")),
+  // Opening the inbox migrates its tables; it is stopped before it ever claims anything.
+  const inbox = await createInbox({ webhooks: meetingWebhooksOf(config), database: databaseOf(config) });
+  try {
+    const ran = await migrateReadModel(inbox.database);
+    console.log(
+      `[migrate] ${config.databaseUrl ? `schema ${config.databaseSchema}` : config.databasePath} is up to date${ran.length ? ` (ran ${ran.join(", ")})` : ""}`,
     );
-    console.log(`[migrate] schema ${config.databaseSchema} is up to date`);
+  } finally {
+    await inbox.stop();
   }
 } catch (error) {
   console.error(

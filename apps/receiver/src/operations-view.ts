@@ -1,7 +1,7 @@
 // The operations view: deliveries per minute by outcome for each ingest replica, deliveries processed and the
 // processing lag for each worker, and the queue depth, as inline SVG charts (no script, nothing from elsewhere).
 import { escapeHtml } from "./html.js";
-import type { Operations, OperationsMinute } from "./storage/types.js";
+import type { Operations, OperationsMinute } from "./read-side.js";
 
 const colours: Record<string, string> = {
   accepted: "#2f9e62",
@@ -118,6 +118,6 @@ export function renderOperationsBody(ops: Operations, now = new Date()): string 
     );
     return `<section><h3>worker ${escapeHtml(process)}</h3>${stackedBars("Deliveries processed per minute", rows, minutes)}${lineChart("Processing lag, p99 per minute (2xx → meeting updated)", lag, minutes, "ms", 1000)}</section>`;
   });
-  return `<p class="big"><span>queue depth <strong>${ops.queueDepth}</strong></span> <span>claimed by workers <strong>${ops.claimed}</strong></span> <span class="muted">the last 30 minutes, UTC</span></p>
+  return `<p class="big"><span>queue depth <strong>${ops.queueDepth}</strong></span> <span>running now <strong>${ops.running}</strong></span> <span class="muted">the last 30 minutes, UTC</span></p>
 ${sections.join("") || '<p class="muted">Nothing recorded in the last 30 minutes.</p>'}`;
 }

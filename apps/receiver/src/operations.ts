@@ -1,14 +1,23 @@
 // What each process did, minute by minute, for the operations view: ingest outcomes, deliveries processed and the
-// lag from the 2xx to the meeting being updated. Counted in memory and written every few seconds.
-import { percentile, type Storage } from "./storage/types.js";
+// lag from the 2xx to the meeting being updated, and requests refused by code. Counted in memory and written every
+// few seconds in one transaction; reads add what this process has not written yet, so a count is never late here.
+import type { Database } from "@meeting-webhooks/inbox/database";
+import { recordOperations } from "./read-model/operations.js";
+
+/** The q-quantile of ascending samples (nearest rank); 0 for none. */
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
+}
 
 export class OperationsRecorder {
   private counts = new Map<string, number>();
   private lags = new Map<string, number[]>();
+  private refusals = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly db: Database,
     readonly process: string,
     readonly role: "ingest" | "worker",
   ) {}
@@ -16,6 +25,16 @@ export class OperationsRecorder {
   count(outcome: string, n = 1): void {
     const key = `${minute()}|${outcome}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+  }
+
+  refused(code: string): void {
+    this.count("rejected");
+    this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1);
+  }
+
+  /** Refusals counted here and not written yet. */
+  pendingRefusals(): ReadonlyMap<string, number> {
+    return this.refusals;
   }
 
   lag(ms: number): void {
@@ -36,8 +55,10 @@ export class OperationsRecorder {
 
   async flush(): Promise<void> {
     const counts = this.counts;
-    if (counts.size === 0) return;
+    const refusals = this.refusals;
+    if (counts.size === 0 && refusals.size === 0) return;
     this.counts = new Map();
+    this.refusals = new Map();
     const rows = [...counts].map(([key, count]) => {
       const [m, outcome] = key.split("|") as [string, string];
       const samples = outcome === "processed" ? this.lags.get(m) : undefined;
@@ -45,9 +66,11 @@ export class OperationsRecorder {
       return { minute: m, outcome, count, lagP99Ms: sorted ? percentile(sorted, 0.99) : null };
     });
     try {
-      await this.storage.recordOperations(this.process, this.role, rows);
+      await recordOperations(this.db, this.process, this.role, rows, [...refusals]);
     } catch (error) {
-      for (const [key, n] of counts) this.counts.set(key, (this.counts.get(key) ?? 0) + n); // next time
+      // Kept for the next flush: a database outage loses no count.
+      for (const [key, n] of counts) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+      for (const [code, n] of refusals) this.refusals.set(code, (this.refusals.get(code) ?? 0) + n);
       throw error;
     }
   }

@@ -1,16 +1,15 @@
-// The projection of deliveries into meetings: a pure fold. Given a batch of claimed deliveries and the current
-// state of the meetings and calendar events they touch, it decides every row to write; the storage engine loads
-// that state and writes the result in the transaction that marks the deliveries processed.
-import {
-  type ArtifactFact,
-  type CalendarEventFact,
-  type Download,
-  type MeetingFacts,
-  type Normalised,
-  normalise,
-  storedEvent,
+// The projection of one delivery's facts into its meeting: a pure function. Given the facts a provider module made
+// of the event and the current state of the meeting and calendar event it touches, it decides every row to write;
+// read-model/apply.ts loads that state and writes the result in one transaction. Applying the same delivery twice
+// (the inbox runs handlers at least once) gives the same rows.
+import type {
+  ArtifactFact,
+  CalendarEventFact,
+  Download,
+  MeetingFacts,
+  Normalised,
+  TimelineEntry,
 } from "./providers/index.js";
-import type { ClaimedDelivery } from "./storage/types.js";
 
 const terminal = new Set(["completed", "failed"]);
 
@@ -42,142 +41,62 @@ export interface MeetingState {
   artifacts: Map<string, ArtifactState>;
 }
 
+/** What the projection needs to know before it decides: the meeting as stored, and its calendar event. */
 export interface ProjectionState {
-  /** By `meetingKey(provider, externalId)`; absent: a new meeting. */
-  meetings: Map<string, MeetingState>;
-  /** By `calendarKey(provider, eventId)`. */
-  calendarEvents: Map<string, CalendarEventFact>;
+  meeting: MeetingState | undefined;
+  calendarEvent: CalendarEventFact | undefined;
 }
 
-export interface TimelineWrite {
-  meetingKey: string;
-  deliveryId: number;
-  at: string;
-  status: string;
-  providerStatus: string;
-  detail: string | null;
-}
-
-export interface MeetingWrites {
-  calendarEvents: (CalendarEventFact & { provider: string })[];
-  /** Every meeting the batch touched, in its new state (artifacts are in `artifacts`). */
-  meetings: (MeetingState & { key: string })[];
-  timeline: TimelineWrite[];
-  participants: { meetingKey: string; name: string; speaker: boolean }[];
+/** Every row one delivery changes. */
+export interface EventWrites {
+  calendarEvents: CalendarEventFact[];
+  /** The meeting in its new state (its changed artifacts are in `artifacts`); absent when the event names none. */
+  meeting?: MeetingState;
+  timeline?: TimelineEntry;
+  participants: { name: string; speaker: boolean }[];
   /** Artifacts whose row changes. */
-  artifacts: (ArtifactState & { meetingKey: string })[];
-  processed: { deliveryId: number; meetingKey: string | null }[];
-  failed: { deliveryId: number; error: string }[];
+  artifacts: ArtifactState[];
 }
 
-export const meetingKey = (provider: string, externalId: string) => `${provider}\u0000${externalId}`;
-export const calendarKey = (provider: string, eventId: string) => `${provider}\u0000${eventId}`;
-export const splitKey = (key: string) => key.split("\u0000") as [string, string];
-
-export interface Projection {
-  /** What to load before projecting. */
-  meetingKeys: string[];
-  calendarKeys: string[];
-  writes(state: ProjectionState): MeetingWrites;
+export interface ProjectionOptions {
+  /** Why this provider's downloads cannot run yet (a key to configure), or null when they can. */
+  cannotDownload: string | null;
 }
 
-interface Prepared {
-  delivery: ClaimedDelivery;
-  facts?: Normalised;
-  error?: string;
-}
-
-/** Normalises a batch (in id order) and says what it needs to know; `writes` does the rest. */
-export function prepareProjection(
-  deliveries: ClaimedDelivery[],
-  options: { cronofyApiKey: string | undefined },
-): Projection {
-  const prepared: Prepared[] = [...deliveries]
-    .sort((a, b) => a.id - b.id)
-    .map((delivery) => {
-      try {
-        return { delivery, facts: normalise(storedEvent(delivery), delivery.receivedAt) };
-      } catch (error) {
-        return { delivery, error: `processing failed: ${(error as Error).message}` };
-      }
-    });
-  const meetingKeys = new Set<string>();
-  const calendarKeys = new Set<string>();
-  for (const { facts } of prepared) {
-    if (facts?.meeting) {
-      meetingKeys.add(meetingKey(facts.meeting.provider, facts.meeting.externalId));
-      if (facts.meeting.calendarEventId)
-        calendarKeys.add(calendarKey(facts.meeting.provider, facts.meeting.calendarEventId));
-    }
-  }
-  return {
-    meetingKeys: [...meetingKeys],
-    calendarKeys: [...calendarKeys],
-    writes: (state) => project(prepared, state, options),
-  };
-}
-
-function project(
-  prepared: Prepared[],
+/** The facts of one delivery applied to the stored state. */
+export function projectEvent(
+  facts: Normalised,
   state: ProjectionState,
-  options: { cronofyApiKey: string | undefined },
-): MeetingWrites {
-  const calendar = new Map(state.calendarEvents);
-  const calendarWrites = new Map<string, CalendarEventFact & { provider: string }>();
-  const meetings = new Map<string, MeetingState>();
-  const artifactWrites = new Map<string, ArtifactState & { meetingKey: string }>();
-  const participants = new Map<string, { meetingKey: string; name: string; speaker: boolean }>();
-  const writes: MeetingWrites = {
-    calendarEvents: [],
-    meetings: [],
-    timeline: [],
+  options: ProjectionOptions,
+): EventWrites {
+  const writes: EventWrites = {
+    calendarEvents: facts.calendarEvents ?? [],
     participants: [],
     artifacts: [],
-    processed: [],
-    failed: [],
   };
-  for (const { delivery, facts, error } of prepared) {
-    if (!facts) {
-      writes.failed.push({ deliveryId: delivery.id, error: error ?? "processing failed" });
-      continue;
-    }
-    for (const c of facts.calendarEvents ?? []) {
-      const key = calendarKey("meetingbaas", c.eventId);
-      calendar.set(key, c);
-      calendarWrites.set(key, { ...c, provider: "meetingbaas" });
-    }
-    const m = facts.meeting;
-    if (!m) {
-      writes.processed.push({ deliveryId: delivery.id, meetingKey: null });
-      continue;
-    }
-    const key = meetingKey(m.provider, m.externalId);
-    const current = meetings.get(key) ?? state.meetings.get(key) ?? fresh(m);
-    const event = m.calendarEventId ? calendar.get(calendarKey(m.provider, m.calendarEventId)) : undefined;
-    const next = merge(current, m, event);
-    if (facts.timeline) {
-      writes.timeline.push({ meetingKey: key, deliveryId: delivery.id, ...facts.timeline });
-      Object.assign(next, statusAfter(next, facts.timeline));
-    }
-    for (const p of facts.participants ?? []) {
-      const pk = `${key}\u0000${p.name}`;
-      const seen = participants.get(pk);
-      participants.set(pk, { meetingKey: key, name: p.name, speaker: p.speaker || (seen?.speaker ?? false) });
-    }
-    for (const a of facts.artifacts ?? []) {
-      const artifact = artifactAfter(next.artifacts.get(a.kind), a, options.cronofyApiKey);
-      next.artifacts = new Map(next.artifacts).set(a.kind, artifact);
-      artifactWrites.set(`${key}\u0000${a.kind}`, { ...artifact, meetingKey: key });
-      // Fresh signed URLs (a retry-callback) are being downloaded again: the meeting no longer needs one.
-      if (m.provider === "meetingbaas" && artifact.state === "queued") next.needsRetryCallback = false;
-    }
-    meetings.set(key, next);
-    writes.processed.push({ deliveryId: delivery.id, meetingKey: key });
+  const m = facts.meeting;
+  if (!m) return writes;
+  // A calendar event this very delivery carries wins over the stored one.
+  const calendar =
+    (m.calendarEventId && writes.calendarEvents.find((c) => c.eventId === m.calendarEventId)) ||
+    state.calendarEvent;
+  const next = merge(state.meeting ?? fresh(m), m, calendar);
+  if (facts.timeline) {
+    writes.timeline = facts.timeline;
+    Object.assign(next, statusAfter(next, facts.timeline));
   }
-  writes.calendarEvents = [...calendarWrites.values()];
-  writes.meetings = [...meetings].map(([key, meeting]) => ({ ...meeting, key }));
-  writes.participants = [...participants.values()];
-  writes.artifacts = [...artifactWrites.values()];
+  const participants = new Map<string, boolean>();
+  for (const p of facts.participants ?? [])
+    participants.set(p.name, p.speaker || (participants.get(p.name) ?? false));
+  writes.participants = [...participants].map(([name, speaker]) => ({ name, speaker }));
+  for (const a of facts.artifacts ?? []) {
+    const artifact = artifactAfter(next.artifacts.get(a.kind), a, options.cannotDownload);
+    next.artifacts = new Map(next.artifacts).set(a.kind, artifact);
+    writes.artifacts.push(artifact);
+    // Fresh URLs (a retry-callback) are being downloaded again: the meeting no longer needs any.
+    if (artifact.state === "queued") next.needsRetryCallback = false;
+  }
+  writes.meeting = next;
   return writes;
 }
 
@@ -233,26 +152,21 @@ export function statusAfter(
   return wins ? { status: entry.status, statusAt: entry.at } : current;
 }
 
-/** A new delivery (retry-callback) brings fresh signed URLs: take them and try again. */
+/** An artifact URL from a delivery: queued to download when it can be; a new URL (fresh URLs) tries again. */
 function artifactAfter(
   current: ArtifactState | undefined,
   fact: ArtifactFact,
-  cronofyApiKey: string | undefined,
+  cannotDownload: string | null,
 ): ArtifactState {
-  let state = "available";
-  let error: string | null = null;
-  if (fact.download === "meetingbaas/transcription") state = "queued";
-  if (fact.download === "cronofy/transcript") {
-    if (cronofyApiKey) state = "queued";
-    else error = "set CRONOFY_API_KEY to download Cronofy transcripts";
-  }
   const sameUrl = current?.url === fact.url;
+  if (sameUrl && current) return current; // a redelivery changes nothing
+  const downloadable = fact.download !== null && cannotDownload === null;
   return {
     kind: fact.kind,
     url: fact.url,
     download: fact.download,
-    state: current?.state === "downloaded" && sameUrl ? "downloaded" : state,
-    attempts: sameUrl ? (current?.attempts ?? 0) : 0,
-    error,
+    state: downloadable ? "queued" : "available",
+    attempts: 0,
+    error: fact.download !== null ? cannotDownload : null,
   };
 }

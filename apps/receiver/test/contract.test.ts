@@ -107,7 +107,7 @@ describe("the receiver behind prism proxy --errors", () => {
   });
 
   it("serves the read API with responses valid against the contract", async () => {
-    await receiver.processor.drain();
+    await receiver.drain();
     const meetings = (await (await fetch(`${prism.url}/api/meetings`)).json()) as {
       meetings: { id: number }[];
     };
@@ -115,7 +115,8 @@ describe("the receiver behind prism proxy --errors", () => {
     const urls = [
       "/api/meetings?provider=meetingbaas",
       "/api/deliveries?limit=100",
-      "/api/deliveries?status=processed",
+      "/api/deliveries?state=handled",
+      "/api/deliveries?status=quarantined&provider=cronofy",
       "/api/drift",
       "/api/drift?provider=cronofy&since=2026-01-01T00:00:00Z",
       "/healthz",

@@ -90,16 +90,16 @@ describe("crash safety", () => {
     await exited(second.child);
 
     const db = new Database(env.DATABASE_PATH, { readonly: true });
-    const rows = db.prepare("SELECT delivery_key, status FROM deliveries").all() as {
+    const rows = db.prepare("SELECT delivery_key, outcome FROM inbox_deliveries").all() as {
       delivery_key: string;
-      status: string;
+      outcome: string | null;
     }[];
     db.close();
     const stored = new Map(
-      rows.map((row) => [row.delivery_key.replace("meetingbaas:webhook:", ""), row.status]),
+      rows.map((row) => [row.delivery_key.replace("meetingbaas:webhook:", ""), row.outcome]),
     );
     const lost = [...acknowledged].filter((id) => !stored.has(id));
-    const unprocessed = [...acknowledged].filter((id) => stored.get(id) !== "processed");
+    const unprocessed = [...acknowledged].filter((id) => stored.get(id) !== "handled");
     expect({ acknowledged: acknowledged.size >= 300, lost, unprocessed }).toEqual({
       acknowledged: true,
       lost: [],

@@ -39,7 +39,7 @@ describe.runIf(executablePath)("dashboard in Chromium", () => {
       });
       expect(response.status).toBe(202);
     }
-    await receiver.processor.drain();
+    await receiver.drain();
     browser = await launchChromium(executablePath as string);
   }, 60_000);
 

@@ -419,7 +419,7 @@ async function getJson(path: string): Promise<{ status: number; json: any }> {
 
 describe("the receiver under hostile HTTP input", () => {
   it("never answers 5xx, stores only verified deliveries, lists every one it accepted and stays up", async () => {
-    const accepted = new Map<number, string>();
+    const accepted = new Map<string, string>();
     const verifiedBodies = new Set<string>();
 
     await fc.assert(
@@ -432,8 +432,8 @@ describe("the receiver under hostile HTTP input", () => {
         expect(answer.status).toBeLessThan(500);
         if (answer.status >= 200 && answer.status < 300) {
           expect(carriesValid, "only a request with a valid signature is accepted").toBe(true);
-          const reply = JSON.parse(answer.body) as { deliveryId: number; deliveryKey: string };
-          expect(Number.isInteger(reply.deliveryId)).toBe(true);
+          const reply = JSON.parse(answer.body) as { deliveryId: string; deliveryKey: string };
+          expect(reply.deliveryId).toMatch(/^[1-9][0-9]*$/);
           accepted.set(reply.deliveryId, reply.deliveryKey);
         }
         if (clean && carriesValid && c.auth === "valid" && c.contentType.json && c.body.length <= bodyLimit) {
@@ -450,7 +450,7 @@ describe("the receiver under hostile HTTP input", () => {
     // (Not every stored row was answered 2xx: with trailing bytes after the declared Content-Length, Node answers
     // 400 to the garbage and closes the connection while the delivery before it is being stored.)
     const db = new Database(join(dir, "receiver.db"), { readonly: true });
-    const stored = db.prepare("SELECT id, delivery_key AS key, body FROM deliveries").all() as {
+    const stored = db.prepare("SELECT id, delivery_key AS key, body FROM inbox_deliveries").all() as {
       id: number;
       key: string;
       body: Buffer;
@@ -460,12 +460,12 @@ describe("the receiver under hostile HTTP input", () => {
     expect(unverified.map((row) => row.key)).toEqual([]);
 
     // Every 2xx delivery is readable through the read API, under the key it was acknowledged with.
-    const listed = new Map<number, string>();
-    let before: number | undefined;
+    const listed = new Map<string, string>();
+    let before: string | undefined;
     for (;;) {
       const page = await getJson(`/api/deliveries?limit=500${before ? `&before=${before}` : ""}`);
       expect(page.status).toBe(200);
-      const rows = page.json.deliveries as { id: number; deliveryKey: string }[];
+      const rows = page.json.deliveries as { id: string; deliveryKey: string }[];
       for (const row of rows) listed.set(row.id, row.deliveryKey);
       if (rows.length < 500) break;
       before = rows[rows.length - 1]?.id;

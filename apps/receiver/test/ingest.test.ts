@@ -1,5 +1,5 @@
 // The ingest path: every status code, quarantine, unknown events, duplicates, rotation, and what gets stored.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Receiver } from "../src/app.js";
 import {
   callbackRequest,
@@ -52,11 +52,11 @@ describe.each(engines)("on %s", (engine) => {
         expect(answer).toMatchObject({ status: 202, body: { status: "accepted" } });
       const stored = await deliveries(r);
       expect(stored.deliveries).toHaveLength(4);
-      expect(stored.deliveries.map((d: { status: string }) => d.status)).toEqual([
-        "pending",
-        "pending",
-        "pending",
-        "pending",
+      expect(stored.deliveries.map((d: { status: string; state: string }) => [d.status, d.state])).toEqual([
+        ["accepted", "queued"],
+        ["accepted", "queued"],
+        ["accepted", "queued"],
+        ["accepted", "queued"],
       ]);
     });
 
@@ -71,11 +71,16 @@ describe.each(engines)("on %s", (engine) => {
       const request = webhookRequest(example("meetingbaas/examples/bot.chat_message.json"), {
         id: "msg_dup1",
       });
-      expect((await send(r, request)).body.status).toBe("accepted");
-      expect(await send(r, request)).toMatchObject({ status: 202, body: { status: "duplicate" } });
+      const first = await send(r, request);
+      expect(first.body).toMatchObject({ status: "accepted" });
+      expect(first.body.duplicate).toBeUndefined();
+      expect(await send(r, request)).toMatchObject({
+        status: 202,
+        body: { status: "accepted", duplicate: true, deliveryId: first.body.deliveryId },
+      });
       const stored = await deliveries(r);
       expect(stored.deliveries).toHaveLength(1);
-      expect(stored.deliveries[0].attempts).toBe(2);
+      expect(stored.deliveries[0]).toMatchObject({ id: first.body.deliveryId, attempts: 0, state: "queued" });
     });
 
     it("authentic but schema-invalid: quarantined with its errors, answered 2xx, listed", async () => {
@@ -270,7 +275,7 @@ describe.each(engines)("on %s", (engine) => {
 
     it("503 with Retry-After, never 2xx, when the delivery cannot be stored", async () => {
       const r = await start();
-      r.storage.storeDelivery = () => Promise.reject(new Error("connection refused"));
+      vi.spyOn(r.inbox.database, "transaction").mockRejectedValue(new Error("connection refused"));
       const answer = await r.app.inject({
         ...webhookRequest(example("meetingbaas/examples/bot.status_change.json")),
       });
@@ -322,15 +327,15 @@ describe.each(engines)("on %s", (engine) => {
       }
       const answers = await Promise.all(all.map((request) => send(r, request)));
       expect(answers.every((a) => a.status === 202)).toBe(true);
-      expect(answers.filter((a) => a.body.status === "accepted")).toHaveLength(700);
-      await r.processor.drain();
-      expect(await r.storage.counts()).toMatchObject({
-        deliveries: 700,
-        attempts: 1000,
-        processed: 700,
-        pending: 0,
-        timeline: 700,
-      });
+      expect(answers.filter((a) => a.body.status === "accepted" && !a.body.duplicate)).toHaveLength(700);
+      expect(answers.filter((a) => a.body.duplicate)).toHaveLength(300);
+      await r.inbox.start();
+      await r.drain();
+      expect(await r.inbox.counts()).toMatchObject({ total: 700, handled: 700, queued: 0, dead: 0 });
+      const [timeline] = await r.inbox.database.query<{ n: number | string }>(
+        "SELECT count(*) AS n FROM receiver_timeline",
+      );
+      expect(Number(timeline?.n)).toBe(700);
     });
   });
 });

@@ -18,14 +18,14 @@ describe.each(engines)("on %s", (engine) => {
     receiver = await startReceiver({ processName: "replica-a" });
     const request = webhookRequest(example("meetingbaas/examples/bot.status_change.json"));
     expect((await inject(receiver, request)).status).toBe(202);
-    expect((await inject(receiver, request)).body.status).toBe("duplicate");
+    expect((await inject(receiver, request)).body.duplicate).toBe(true);
     expect(
       (await inject(receiver, { ...request, headers: { ...request.headers, "svix-signature": "v1,AAAA" } }))
         .status,
     ).toBe(401);
-    await receiver.processor.drain();
+    await receiver.drain();
     await receiver.flushOperations();
-    const ops = await receiver.storage.operations(5);
+    const ops = await receiver.read.operations(5);
     const total = (role: string, outcome: string) =>
       ops.minutes
         .filter((m) => m.process === "replica-a" && m.role === role && m.outcome === outcome)
@@ -96,7 +96,7 @@ describe("charts", () => {
     const html = renderOperationsBody(
       {
         queueDepth: 7,
-        claimed: 2,
+        running: 2,
         minutes: [
           {
             minute: "2026-12-03T08:00",

@@ -1,38 +1,25 @@
-// PostgreSQL for the tests: TEST_DATABASE_URL (.ci/run sets it), each receiver in a schema of its own, dropped after.
-// The one place that decides to skip, by the project's rule (test-support's requireOrSkip): without a server the
-// PostgreSQL tests are skipped with one printed line, and under CI they fail instead, so CI never passes by skipping.
+// PostgreSQL for the tests, by the project's one rule (test-support's postgresOrSkip: TEST_DATABASE_URL, else a
+// server on 127.0.0.1:5432; without one a skip line, under CI a failure). Each receiver gets a schema of its own,
+// dropped after.
 import { randomBytes } from "node:crypto";
-import { requireOrSkip } from "@meeting-webhooks/test-support";
+import { postgresOrSkip } from "@meeting-webhooks/test-support";
 import pg from "pg";
 
 let checked: Promise<string | undefined> | undefined;
 
+async function answers(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** The URL of a PostgreSQL server that answers, or undefined (after saying so) when there is none outside CI. */
 export function postgresForTests(): Promise<string | undefined> {
-  checked ??= (async () => {
-    const url = process.env.TEST_DATABASE_URL;
-    let problem: string | undefined;
-    if (url) {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-      try {
-        await client.connect();
-        await client.query("SELECT 1");
-      } catch (error) {
-        problem = (error as Error).message;
-      } finally {
-        await client.end().catch(() => {});
-      }
-    }
-    const start =
-      "Start PostgreSQL and set TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test (.ci/run does both).";
-    return requireOrSkip({
-      tests: "the receiver's PostgreSQL tests",
-      // The URL itself is not printed: it may hold a password.
-      needs: url ? "PostgreSQL answering at TEST_DATABASE_URL" : "TEST_DATABASE_URL",
-      found: url && problem === undefined ? url : undefined,
-      howToEnable: problem ? `Connecting said: ${problem}. ${start}` : start,
-    });
-  })();
+  checked ??= postgresOrSkip({ tests: "the receiver's PostgreSQL tests", check: answers });
   return checked;
 }
 

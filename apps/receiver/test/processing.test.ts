@@ -9,7 +9,7 @@ import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { setupServer } from "msw/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
-import type { FetchLike } from "../src/downloads.js";
+import type { FetchLike } from "../src/providers/index.js";
 import {
   callbackRequest,
   cronofyRequest,
@@ -71,7 +71,7 @@ describe.each(engines)("on %s", (engine) => {
       await send(receiver, webhookRequest(completed));
       // Out of order: the recording status arrives after the completion and must not reopen the meeting.
       await send(receiver, webhookRequest(status));
-      await receiver.processor.drain();
+      await receiver.drain();
       const [summary] = await meetings(receiver, "?provider=meetingbaas");
       expect(summary).toMatchObject({
         provider: "meetingbaas",
@@ -112,7 +112,7 @@ describe.each(engines)("on %s", (engine) => {
       const fetch = stubFetch({ "https://meetingbaas-storage.example.invalid": () => Response.json(broken) });
       receiver = await startReceiver({}, { fetch });
       await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
-      await receiver.processor.drain();
+      await receiver.drain();
       const detail = await meeting(receiver, (await meetings(receiver))[0].id);
       expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
         state: "failed",
@@ -131,7 +131,7 @@ describe.each(engines)("on %s", (engine) => {
       });
       receiver = await startReceiver({}, { fetch });
       await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
-      await receiver.processor.drain();
+      await receiver.drain();
       const detail = await meeting(receiver, (await meetings(receiver))[0].id);
       expect(detail.needsRetryCallback).toBe(true);
       expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
@@ -146,16 +146,13 @@ describe.each(engines)("on %s", (engine) => {
       });
       receiver = await startReceiver({ downloadAttempts: 3, downloadRetryBaseMs: 1 }, { fetch });
       await send(receiver, callbackRequest(example("meetingbaas/examples/bot.completed.json")));
-      for (let i = 0; i < 20 && fetch.calls.length < 3; i++) {
-        await receiver.processor.drain();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      await receiver.processor.drain(); // the last attempt's outcome is recorded
+      // The inbox runs the delivery again after each failed download (its backoff), until DOWNLOAD_ATTEMPTS.
+      await receiver.drain();
       const detail = await meeting(receiver, (await meetings(receiver))[0].id);
       expect(fetch.calls).toHaveLength(3);
       expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
         state: "failed",
-        error: "download answered 503",
+        error: "the download answered 503 (after 3 attempts)",
       });
     });
 
@@ -165,9 +162,9 @@ describe.each(engines)("on %s", (engine) => {
       const failed = example("meetingbaas/examples/bot.failed.json");
       failed.data.event_id = calendar.data.instances[0].event_id;
       await send(receiver, webhookRequest(calendar));
-      await receiver.processor.drain();
+      await receiver.drain();
       await send(receiver, webhookRequest(failed));
-      await receiver.processor.drain();
+      await receiver.drain();
       const [m] = await meetings(receiver, "?status=failed");
       expect(m).toMatchObject({
         status: "failed",
@@ -196,7 +193,7 @@ describe.each(engines)("on %s", (engine) => {
       receiver = await startReceiver({ cronofyApiKey: "cronofy-api-key" }, { fetch: withAuth });
       await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_activated.json")));
       await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
-      await receiver.processor.drain();
+      await receiver.drain();
       const [m] = await meetings(receiver, "?provider=cronofy");
       expect(m).toMatchObject({
         status: "completed",
@@ -221,7 +218,7 @@ describe.each(engines)("on %s", (engine) => {
       const fetch = stubFetch({});
       receiver = await startReceiver({ cronofyApiKey: undefined }, { fetch });
       await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
-      await receiver.processor.drain();
+      await receiver.drain();
       const detail = await meeting(receiver, (await meetings(receiver))[0].id);
       expect(detail.artifacts.find((a: { kind: string }) => a.kind === "transcript")).toMatchObject({
         state: "available",
@@ -236,7 +233,7 @@ describe.each(engines)("on %s", (engine) => {
         receiver,
         cronofyRequest(example("cronofy/examples/meeting_agent_failed--unknown-subtype.json")),
       );
-      await receiver.processor.drain();
+      await receiver.drain();
       expect((await meetings(receiver))[0]).toMatchObject({
         status: "failed",
         failureReason: "recording_consent_declined",
@@ -255,7 +252,7 @@ describe.each(engines)("on %s", (engine) => {
         const agent = cronofy.meetingAgentComplete(undefined, { seed: 12 });
         await send(receiver, webhookRequest(bot));
         await send(receiver, cronofyRequest(agent));
-        await receiver.processor.drain();
+        await receiver.drain();
         const all = await meetings(receiver);
         for (const m of all) {
           const detail = await meeting(receiver, m.id);
@@ -273,7 +270,7 @@ describe.each(engines)("on %s", (engine) => {
         }
         server.use(...mocks.meetingbaas.expired());
         await send(receiver, webhookRequest(meetingbaas.botCompleted(undefined, { seed: 13 })));
-        await receiver.processor.drain();
+        await receiver.drain();
         const expired = (await meetings(receiver, "?provider=meetingbaas")).find(
           (m: { externalId: string }) => m.externalId !== bot.data.bot_id,
         );
@@ -306,7 +303,7 @@ describe.each(engines)("on %s", (engine) => {
 
     it("livez answers 200 without asking the database", async () => {
       receiver = await startReceiver({}, { process: false });
-      receiver.storage.pendingCount = () => Promise.reject(new Error("database down"));
+      receiver.read.pending = () => Promise.reject(new Error("database down"));
       expect((await receiver.app.inject({ method: "GET", url: "/livez" })).json()).toEqual({ status: "ok" });
       const health = await receiver.app.inject({ method: "GET", url: "/healthz" });
       expect(health.statusCode).toBe(503);
@@ -319,7 +316,7 @@ describe.each(engines)("on %s", (engine) => {
       const payload = example("cronofy/examples/meeting_agent_failed.json");
       payload.event.summary = "<script>alert(1)</script> board sync";
       await send(receiver, cronofyRequest(payload));
-      await receiver.processor.drain();
+      await receiver.drain();
       const html = (await receiver.app.inject({ method: "GET", url: "/" })).body;
       expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; board sync");
       expect(html).not.toContain("<script>alert(1)");

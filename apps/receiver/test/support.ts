@@ -6,7 +6,6 @@ import { specsDir } from "@meeting-webhooks/specs";
 import { makeTempDir, type TempDir } from "@meeting-webhooks/test-support";
 import { buildReceiver, type Receiver, type ReceiverOptions } from "../src/app.js";
 import { type Config, loadConfig } from "../src/config.js";
-import type { NewDelivery } from "../src/storage/index.js";
 import { dropSchema, postgresForTests, schemaName } from "./postgres.js";
 
 export type Engine = "sqlite" | "postgres";
@@ -49,6 +48,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       MEETINGBAAS_CALLBACK_SECRETS: secrets.callback,
       MEETINGBAAS_WEBHOOK_SECRET: secrets.webhook,
       DOWNLOAD_RETRY_BASE_MS: "5",
+      PROCESSING_LEASE_MS: "5000",
     }),
     ...overrides,
   };
@@ -85,33 +85,6 @@ export async function startReceiver(
 
 export function example(path: string): Record<string, any> {
   return JSON.parse(readFileSync(join(specsDir, path), "utf8"));
-}
-
-const statusChange = example("meetingbaas/examples/bot.status_change.json");
-
-/** A Meeting BaaS status change as ingest stores it (`pending`), for storage and worker-loop tests. */
-export function pendingDelivery(n: number, bot = n): NewDelivery {
-  const payload = {
-    ...statusChange,
-    data: {
-      ...statusChange.data,
-      bot_id: `00000000-0000-4000-8000-${String(bot).padStart(12, "0")}`,
-      status: {
-        code: "in_call_recording",
-        created_at: new Date(Date.UTC(2026, 10, 24, 15, 0, n)).toISOString(),
-      },
-    },
-  };
-  return {
-    deliveryKey: `meetingbaas:webhook:msg_storage_${n}`,
-    provider: "meetingbaas",
-    channel: "webhook",
-    event: "bot.status_change",
-    status: "pending",
-    subject: `meetingbaas:${payload.data.bot_id}`,
-    headers: {},
-    body: Buffer.from(JSON.stringify(payload)),
-  };
 }
 
 export interface SignedRequest {

@@ -117,8 +117,8 @@ export interface paths {
         };
         /**
          * List deliveries
-         * @description The deliveries log, newest first, including quarantined and unknown ones. Page with `before` (the
-         *     smallest id of the previous page).
+         * @description The inbox's log, newest first, including quarantined and unknown deliveries, with where each is in
+         *     processing. Page with `before` (the smallest id of the previous page).
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -1027,11 +1027,11 @@ export interface components {
         };
         /**
          * Delivery
-         * @description One stored delivery, as the deliveries log shows it.
+         * @description One delivery as the inbox's log shows it: what checking it against the contract said when it arrived (`status`) and where it is in processing (`state`).
          */
         Delivery: {
-            /** @description The delivery's id. */
-            id: number;
+            /** @description The delivery's id in the inbox (a decimal integer, as a string). */
+            id: string;
             /** @description The de-duplication key (see @meeting-webhooks/receive). */
             deliveryKey: string;
             /**
@@ -1047,10 +1047,15 @@ export interface components {
             /** @description The provider's event name, when the payload names one. */
             event?: string | null;
             /**
-             * @description `pending`: stored, not processed yet. `processed`. `quarantined`: breaks the contract. `unknown`: an event the contract does not know. `failed`: processing failed after retries.
+             * @description What checking it against the contract said when it arrived: `accepted`; `unknown`, an event the contract does not know yet; `quarantined`, authentic but breaking the contract (its `errors` say where).
              * @enum {string}
              */
-            status: "pending" | "processed" | "quarantined" | "unknown" | "failed";
+            status: "accepted" | "unknown" | "quarantined";
+            /**
+             * @description Where it is in processing: `queued` for its first run, `running`, `retrying` after a failed run, `handled`, or `dead` once its runs are spent (`lastError` says why; it can be queued again).
+             * @enum {string}
+             */
+            state: "queued" | "running" | "retrying" | "handled" | "dead";
             /**
              * Format: date-time
              * @description When it was stored.
@@ -1058,11 +1063,13 @@ export interface components {
             receivedAt: string;
             /**
              * Format: date-time
-             * @description When it was processed.
+             * @description When it was handled or given up (dead).
              */
-            processedAt?: string | null;
-            /** @description How many times it was received (1 + duplicates). */
+            finishedAt?: string | null;
+            /** @description How many times its handlers have run (a redelivery of the same key is never stored or run again). */
             attempts: number;
+            /** @description Why its last run failed, when one did. */
+            lastError?: string | null;
             /** @description The meeting it was normalised into. */
             meetingId?: number | null;
             /** @description Validation errors (quarantined) or the processing error (failed). */
@@ -1158,18 +1165,27 @@ export interface components {
         };
         /**
          * Receipt
-         * @description What the receiver answers to an authentic delivery, once it is stored durably. Every authentic delivery gets a 2xx, so the provider stops retrying; `status` says what happened to it.
+         * @description What the receiver answers to an authentic delivery once it is stored durably (`answerOf` of @meeting-webhooks/receive, from the inbox). Every authentic delivery gets a 2xx, so the provider stops retrying; `status` says what happened to it.
          */
         Receipt: {
             /**
-             * @description `accepted`: stored and queued for processing. `duplicate`: already received (same delivery key), not processed again. `quarantined`: authentic but breaks the contract; stored with its validation errors. `unknown`: an event the contract does not know yet; stored.
+             * @description `accepted`: stored and queued for processing. `quarantined`: authentic but breaks the contract; stored with its validation errors. `unknown`: an event the contract does not know yet; stored.
              * @enum {string}
              */
-            status: "accepted" | "duplicate" | "quarantined" | "unknown";
+            status: "accepted" | "quarantined" | "unknown";
             /** @description The delivery's de-duplication key. */
             deliveryKey: string;
-            /** @description The stored delivery's id. */
-            deliveryId?: number;
+            /** @description The stored delivery's id in the inbox. */
+            deliveryId?: string;
+            /**
+             * @description True when the delivery key had been stored before: not stored or processed again.
+             * @constant
+             */
+            duplicate?: true;
+            /** @description Quarantined: why (`envelope_mismatch`, `schema_mismatch`). */
+            code?: string;
+            /** @description Quarantined: where the payload breaks the contract. */
+            issues?: Record<string, unknown>[];
         };
         /**
          * Problem
@@ -1437,14 +1453,16 @@ export interface operations {
     listDeliveries: {
         parameters: {
             query?: {
-                /** @description Only deliveries in this state. */
-                status?: "pending" | "processed" | "quarantined" | "unknown" | "failed";
+                /** @description Only deliveries in this processing state. */
+                state?: "queued" | "running" | "retrying" | "handled" | "dead";
+                /** @description Only deliveries with this contract status. */
+                status?: "accepted" | "unknown" | "quarantined";
                 /** @description Only this provider's deliveries. */
                 provider?: "cronofy" | "meetingbaas";
                 /** @description Only this event name. */
                 event?: string;
-                /** @description Only deliveries with a smaller id. */
-                before?: number;
+                /** @description Only deliveries with a smaller id (the last id of the previous page). */
+                before?: string;
                 /** @description At most this many items (default 50). */
                 limit?: components["parameters"]["Limit"];
             };

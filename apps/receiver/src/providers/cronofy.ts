@@ -1,15 +1,11 @@
 // Everything the receiver knows about Cronofy Meeting Agents: how a callback maps to the neutral model, which
-// resources to download, and how the transcript JSON maps to neutral segments.
-import type { CronofyMeetingAgentTranscript } from "@meeting-webhooks/types";
+// resources to download and how (through the API with the key: a 302 to a presigned URL), and how the transcript
+// JSON maps to neutral segments.
+import type { CronofyMeetingAgentTranscript, CronofyWebhookEvent } from "@meeting-webhooks/types";
 import type { ArtifactFact, MeetingFacts, Normalised, TranscriptSegment } from "./facts.js";
-import type { CronofyKnownEvent as CronofyEvent } from "./index.js";
+import { type DownloadContext, fetchPresigned, type ProviderModule, RefusedDownload } from "./module.js";
 
-/** Deliveries about one Meeting Agent share this subject. */
-export function cronofySubject(event: CronofyEvent): string {
-  return `cronofy:${event.payload.meeting_agent.sub}`;
-}
-
-export function normaliseCronofy(event: CronofyEvent, receivedAt: string): Normalised {
+function normaliseCronofy(event: CronofyWebhookEvent, receivedAt: string): Normalised {
   const payload = event.payload;
   const calendar = payload.event;
   const meeting: MeetingFacts = {
@@ -55,7 +51,7 @@ export function normaliseCronofy(event: CronofyEvent, receivedAt: string): Norma
 }
 
 /** A checked Cronofy transcript: one segment per speaker paragraph. */
-export function cronofyTranscript(json: CronofyMeetingAgentTranscript): TranscriptSegment[] {
+function cronofyTranscript(json: CronofyMeetingAgentTranscript): TranscriptSegment[] {
   return json.transcript.paragraphs.map((p) => ({
     speaker: p.speaker.name ?? p.speaker.identifier,
     start: p.start,
@@ -63,3 +59,33 @@ export function cronofyTranscript(json: CronofyMeetingAgentTranscript): Transcri
     text: p.sentences.map((s) => s.text).join(" "),
   }));
 }
+
+/** `GET {resource.url}` with the API key answers 302 with `{resource: {download_url}}`; then fetch that. */
+async function fetchResource(url: string, { fetch, cronofyApiKey }: DownloadContext): Promise<unknown> {
+  const first = await fetch(url, {
+    headers: { authorization: `Bearer ${cronofyApiKey}`, accept: "application/json" },
+    redirect: "manual",
+  });
+  if (first.status === 401 || first.status === 403)
+    throw new RefusedDownload(`Cronofy refused the API key (${first.status}): check CRONOFY_API_KEY`);
+  if (first.ok) return first.json();
+  if (first.status < 300 || first.status >= 400) throw new Error(`Cronofy answered ${first.status}`);
+  const body = (await first.json().catch(() => undefined)) as
+    | { resource?: { download_url?: string } }
+    | undefined;
+  const target = body?.resource?.download_url ?? first.headers.get("location");
+  if (!target) throw new Error(`Cronofy answered ${first.status} without a download_url`);
+  return fetchPresigned(target, fetch);
+}
+
+export const cronofy: ProviderModule<"cronofy"> = {
+  provider: "cronofy",
+  events: ["meeting_agent_activated", "meeting_agent_complete", "meeting_agent_failed"],
+  normalise: normaliseCronofy,
+  downloads: ["cronofy/transcript"],
+  fetchDownload: fetchResource,
+  transcriptOf: (_download, json) => cronofyTranscript(json as CronofyMeetingAgentTranscript),
+  cannotDownload: ({ cronofyApiKey }) =>
+    cronofyApiKey ? null : "set CRONOFY_API_KEY to download Cronofy transcripts",
+  freshUrlsAdvice: "A resource URL was refused: locate the resource again through the Cronofy API.",
+};

@@ -1,14 +1,11 @@
 // Everything the receiver knows about Meeting BaaS v2: how callbacks and account webhooks map to the neutral model
-// (status codes included), which artifacts to download, and how the transcription JSON maps to neutral segments.
-import type { MeetingBaasOutputTranscription } from "@meeting-webhooks/types";
+// (status codes included), which artifacts to download (through their presigned URLs), and how the transcription
+// JSON maps to neutral segments.
+import type { MeetingBaasOutputTranscription, MeetingBaasWebhookEvent } from "@meeting-webhooks/types";
 import type { ArtifactFact, CalendarEventFact, Normalised, TranscriptSegment } from "./facts.js";
-import type { MeetingBaasKnownEvent as MeetingBaasEvent } from "./index.js";
+import { fetchPresigned, type ProviderModule } from "./module.js";
 
-/** Deliveries about one bot share this subject; calendar deliveries share one of their own. */
-export function meetingBaasSubject(event: MeetingBaasEvent): string {
-  const data = event.payload.data as { bot_id?: unknown };
-  return typeof data.bot_id === "string" ? `meetingbaas:${data.bot_id}` : "meetingbaas:calendar";
-}
+type MeetingBaasEvent = MeetingBaasWebhookEvent;
 
 const meetingBaasStatus: Record<string, string> = {
   queued: "scheduled",
@@ -54,7 +51,7 @@ function calendarFacts(instance: Record<string, unknown>): CalendarEventFact {
   };
 }
 
-export function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Normalised {
+function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string): Normalised {
   switch (event.name) {
     case "bot.status_change": {
       const { bot_id, event_id, status } = event.payload.data;
@@ -161,7 +158,7 @@ export function normaliseMeetingBaas(event: MeetingBaasEvent, receivedAt: string
 }
 
 /** A checked Meeting BaaS transcription: one segment per utterance. */
-export function meetingBaasTranscript(json: MeetingBaasOutputTranscription): TranscriptSegment[] {
+function meetingBaasTranscript(json: MeetingBaasOutputTranscription): TranscriptSegment[] {
   return json.result.utterances.map((u) => ({
     speaker: u.speaker,
     start: u.start,
@@ -169,3 +166,27 @@ export function meetingBaasTranscript(json: MeetingBaasOutputTranscription): Tra
     text: u.text,
   }));
 }
+
+export const meetingBaas: ProviderModule<"meetingbaas"> = {
+  provider: "meetingbaas",
+  events: [
+    "bot.status_change",
+    "bot.completed",
+    "bot.failed",
+    "bot.chat_message",
+    "calendar.connection_created",
+    "calendar.connection_updated",
+    "calendar.connection_deleted",
+    "calendar.events_synced",
+    "calendar.event_created",
+    "calendar.event_updated",
+    "calendar.event_cancelled",
+  ],
+  normalise: normaliseMeetingBaas,
+  downloads: ["meetingbaas/transcription"],
+  fetchDownload: (url, { fetch }) => fetchPresigned(url, fetch),
+  transcriptOf: (_download, json) => meetingBaasTranscript(json as MeetingBaasOutputTranscription),
+  cannotDownload: () => null,
+  freshUrlsAdvice:
+    "An artifact URL expired: fresh URLs come from Meeting BaaS GET /v2/bots/{bot_id}; POST /v2/bots/{bot_id}/retry-callback also sends the callback again with new URLs.",
+};
