@@ -18,7 +18,7 @@ export interface Capture {
   receivedAt?: string | undefined;
   /** Meeting BaaS: callback or webhook, if known (the receiver stores it); else guessed from the event. */
   channel?: Channel | undefined;
-  /** Where it came from, for messages: `file.jsonl:12`, `deliveries#42`. */
+  /** Where it came from, for messages: `file.jsonl:12`, `inbox_captures#42`. */
   source?: string | undefined;
 }
 

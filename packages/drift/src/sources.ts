@@ -103,7 +103,10 @@ function isSqliteFile(path: string): boolean {
   }
 }
 
-/** The sample receiver's SQLite database: the stored body, provider, channel and time of each delivery. */
+/**
+ * An inbox's SQLite database (the sample receiver's, or a team's own `@meeting-webhooks/inbox`): the stored body,
+ * provider, channel and time of each delivery, read through the inbox's `inbox_captures` view.
+ */
 export async function* readSqliteDeliveries(path: string, options: DatabaseOptions): AsyncGenerator<Capture> {
   let Database: typeof import("better-sqlite3");
   try {
@@ -117,23 +120,23 @@ export async function* readSqliteDeliveries(path: string, options: DatabaseOptio
   }
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const table = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'")
+    const view = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name = 'inbox_captures'")
       .get();
-    if (!table)
+    if (!view)
       throw new CaptureReadError(
         "not_a_receiver_db",
-        `${path} has no deliveries table: give the receiver's database.`,
+        `${path} has no inbox_captures view: give an inbox's database (the sample receiver's, or your own @meeting-webhooks/inbox's).`,
         path,
       );
     const rows = db
       .prepare(
-        "SELECT id, channel, received_at, body FROM deliveries WHERE provider = ? AND received_at >= ? ORDER BY id",
+        "SELECT id, channel, received_at, body FROM inbox_captures WHERE provider = ? AND received_at >= ? ORDER BY id",
       )
-      .iterate(options.provider, options.since ?? "") as Iterable<{
+      .iterate(options.provider, sinceMs(options.since)) as Iterable<{
       id: number;
       channel: string;
-      received_at: string;
+      received_at: number;
       body: Buffer | string;
     }>;
     for (const row of rows) {
@@ -145,9 +148,9 @@ export async function* readSqliteDeliveries(path: string, options: DatabaseOptio
       }
       yield {
         body,
-        receivedAt: row.received_at,
+        receivedAt: new Date(Number(row.received_at)).toISOString(),
         channel: row.channel === "callback" || row.channel === "webhook" ? row.channel : undefined,
-        source: `deliveries#${row.id}`,
+        source: `inbox_captures#${row.id}`,
       };
     }
   } finally {
@@ -155,9 +158,14 @@ export async function* readSqliteDeliveries(path: string, options: DatabaseOptio
   }
 }
 
+/** `since` as the view's milliseconds since the epoch (0: from the first delivery). */
+function sinceMs(since: string | undefined): number {
+  return since === undefined ? 0 : Date.parse(since);
+}
+
 /**
- * The sample receiver's PostgreSQL store (`DATABASE_URL`; the tables' schema from `?schema=` or `DATABASE_SCHEMA`,
- * default `public`), read in pages by id so that memory stays flat however many deliveries there are.
+ * An inbox's PostgreSQL database (`DATABASE_URL`; the schema from `?schema=` or `DATABASE_SCHEMA`, default `public`),
+ * read through its `inbox_captures` view in pages by id, so that memory stays flat however many deliveries there are.
  */
 export async function* readPostgresDeliveries(
   url: string,
@@ -194,21 +202,21 @@ export async function* readPostgresDeliveries(
     );
   }
   try {
-    const table = await client.query("SELECT to_regclass($1) AS name", [`${schema}.deliveries`]);
-    if (!table.rows[0]?.name) {
+    const view = await client.query("SELECT to_regclass($1) AS name", [`${schema}.inbox_captures`]);
+    if (!view.rows[0]?.name) {
       throw new CaptureReadError(
         "not_a_receiver_db",
-        `${parsed.host} has no ${schema}.deliveries table: give the receiver's database.`,
+        `${parsed.host} has no ${schema}.inbox_captures view: give an inbox's database (the sample receiver's, or your own @meeting-webhooks/inbox's).`,
         url,
       );
     }
     let last = 0;
     for (;;) {
-      const page = await client.query<{ id: number; channel: string; received_at: Date; body: Buffer }>(
-        `SELECT id, channel, received_at, body FROM ${schema}.deliveries
-          WHERE provider = $1 AND id > $2 AND ($3::timestamptz IS NULL OR received_at >= $3)
+      const page = await client.query<{ id: string; channel: string; received_at: string; body: Buffer }>(
+        `SELECT id, channel, received_at, body FROM ${schema}.inbox_captures
+          WHERE provider = $1 AND id > $2 AND received_at >= $3
           ORDER BY id LIMIT 5000`,
-        [options.provider, last, options.since ?? null],
+        [options.provider, last, sinceMs(options.since)],
       );
       for (const row of page.rows) {
         last = Number(row.id);
@@ -220,9 +228,9 @@ export async function* readPostgresDeliveries(
         }
         yield {
           body,
-          receivedAt: new Date(row.received_at).toISOString(),
+          receivedAt: new Date(Number(row.received_at)).toISOString(),
           channel: row.channel === "callback" || row.channel === "webhook" ? row.channel : undefined,
-          source: `deliveries#${row.id}`,
+          source: `inbox_captures#${row.id}`,
         };
       }
       if (page.rows.length < 5000) break;

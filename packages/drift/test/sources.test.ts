@@ -1,7 +1,10 @@
-// Where captures come from: files, JSON Lines, folders, standard input and the receiver's SQLite and PostgreSQL stores.
+// Where captures come from: files, JSON Lines, folders, standard input and an inbox's SQLite and PostgreSQL databases.
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireOrSkip } from "@meeting-webhooks/test-support";
+import { createInbox } from "@meeting-webhooks/inbox";
+import { buildDelivery, cronofy, meetingbaas } from "@meeting-webhooks/mocks";
+import { createMeetingWebhooks } from "@meeting-webhooks/receive";
+import { postgresOrSkip } from "@meeting-webhooks/test-support";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,43 +55,84 @@ describe("files and folders", () => {
   });
 });
 
-/** A PostgreSQL server that answers (TEST_DATABASE_URL), else one skip line; under CI a missing one fails. */
-async function postgresUrl(): Promise<string | undefined> {
-  const url = process.env.TEST_DATABASE_URL;
-  let found: string | undefined;
-  if (url) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-    found = await client.connect().then(
-      () => url,
-      () => undefined,
-    );
-    await client.end().catch(() => {});
-  }
-  return requireOrSkip({
-    tests: "the receiver's PostgreSQL store as a drift source (packages/drift/test/sources.test.ts)",
-    needs: "PostgreSQL answering at TEST_DATABASE_URL",
-    found,
-    howToEnable: "Start PostgreSQL and set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
-  });
-}
-const postgres = await postgresUrl();
+// The databases below are real inboxes: `createInbox` creates its tables and view, signed deliveries from
+// @meeting-webhooks/mocks go in through `receive`, and only the arrival times are then set, so `since` has something
+// to cut.
+const secrets = {
+  cronofy: "drift-test-cronofy-secret",
+  callback: "drift-test-callback-secret",
+  webhook: `whsec_${Buffer.from("drift tests' signing key, 32 b!!").toString("base64")}`,
+};
+const webhooks = createMeetingWebhooks({
+  cronofy: { clientSecrets: secrets.cronofy },
+  meetingbaas: { callbackSecrets: secrets.callback, webhookSecret: secrets.webhook },
+});
 
-describe.runIf(postgres)("the receiver's PostgreSQL store", () => {
+/** Three deliveries: a Meeting BaaS webhook (1 Nov), a Cronofy callback (2 Nov), a Meeting BaaS callback (3 Nov). */
+const arrivals = [
+  {
+    payload: meetingbaas.botStatusChange({}, { seed: 1 }),
+    options: { provider: "meetingbaas", channel: "webhook", secret: secrets.webhook },
+    at: "2026-11-01T08:00:00.000Z",
+  },
+  {
+    payload: cronofy.meetingAgentFailed({}, { seed: 2 }),
+    options: { provider: "cronofy", channel: "callback", secret: secrets.cronofy },
+    at: "2026-11-02T08:00:00.000Z",
+  },
+  {
+    payload: meetingbaas.botFailed({}, { seed: 3 }),
+    options: { provider: "meetingbaas", channel: "callback", secret: secrets.callback },
+    at: "2026-11-03T08:00:00.000Z",
+  },
+] as const;
+
+/** Fill an inbox at `database` with the arrivals; `setTime(id, ms)` moves a stored delivery's arrival. */
+async function fillInbox(database: string, setTime: (id: string, ms: number) => Promise<void>) {
+  const inbox = await createInbox({ webhooks, database });
+  try {
+    for (const { payload, options, at } of arrivals) {
+      const delivery = await buildDelivery(payload, { ...options, url: "http://127.0.0.1/hook" });
+      const result = await inbox.receive({
+        provider: options.provider,
+        channel: options.channel,
+        body: delivery.body,
+        headers: delivery.headers,
+      });
+      if (!result.ok) throw new Error(`the inbox refused a signed delivery: ${result.error.message}`);
+      await setTime(String(result.event.deliveryId), Date.parse(at));
+    }
+  } finally {
+    await inbox.stop();
+  }
+}
+
+const postgres = await postgresOrSkip({
+  tests: "an inbox's PostgreSQL database as a drift source (packages/drift/test/sources.test.ts)",
+  async check(url) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+    } finally {
+      await client.end().catch(() => {});
+    }
+  },
+});
+
+describe.runIf(postgres)("an inbox's PostgreSQL database", () => {
   const schema = `drift_${process.pid}_${Date.now()}`;
   const url = postgres as string;
+  const location = `${url}${url.includes("?") ? "&" : "?"}schema=${schema}`;
   beforeAll(async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.query(`CREATE TABLE ${schema}.deliveries (id serial PRIMARY KEY, provider text NOT NULL,
-      channel text NOT NULL, received_at timestamptz NOT NULL, body bytea NOT NULL)`);
-    await client.query(
-      `INSERT INTO ${schema}.deliveries (provider, channel, received_at, body) VALUES
-        ('meetingbaas', 'webhook', '2026-11-01T08:00:00Z', convert_to('{"n":1}', 'UTF8')),
-        ('cronofy', 'callback', '2026-11-02T08:00:00Z', convert_to('{"n":2}', 'UTF8')),
-        ('meetingbaas', 'callback', '2026-11-03T08:00:00Z', convert_to('{"n":3}', 'UTF8'))`,
-    );
-    await client.end();
+    try {
+      await fillInbox(location, async (id, ms) => {
+        await client.query(`UPDATE ${schema}.inbox_deliveries SET received_at = $2 WHERE id = $1`, [id, ms]);
+      });
+    } finally {
+      await client.end();
+    }
   });
   afterAll(async () => {
     const client = new pg.Client({ connectionString: url });
@@ -98,18 +142,22 @@ describe.runIf(postgres)("the receiver's PostgreSQL store", () => {
   });
 
   it("reads the provider's stored bodies with their channel and time, since a given time", async () => {
-    const location = `${url}${url.includes("?") ? "&" : "?"}schema=${schema}`;
     const captures = await all(
       openCaptures(location, { provider: "meetingbaas", since: "2026-11-02T00:00:00.000Z" }),
     );
     expect(captures).toEqual([
-      { body: { n: 3 }, receivedAt: "2026-11-03T08:00:00.000Z", channel: "callback", source: "deliveries#3" },
+      {
+        body: arrivals[2].payload,
+        receivedAt: arrivals[2].at,
+        channel: "callback",
+        source: "inbox_captures#3",
+      },
     ]);
   });
 
-  it("says when the database has no deliveries table", async () => {
-    const location = `${url}${url.includes("?") ? "&" : "?"}schema=no_such_schema`;
-    await expect(all(openCaptures(location, { provider: "cronofy" }))).rejects.toMatchObject({
+  it("says when the database is not an inbox's", async () => {
+    const elsewhere = `${url}${url.includes("?") ? "&" : "?"}schema=no_such_schema`;
+    await expect(all(openCaptures(elsewhere, { provider: "cronofy" }))).rejects.toMatchObject({
       code: "not_a_receiver_db",
     });
   });
@@ -121,29 +169,35 @@ it("a postgres:// URL that does not answer is unreadable, with the host", async 
   ).rejects.toMatchObject({ code: "unreadable", message: expect.stringMatching(/127\.0\.0\.1:1/) });
 });
 
-describe("the receiver's SQLite database", () => {
+describe("an inbox's SQLite database", () => {
   it("reads the provider's stored bodies with their channel and time, since a given time", async () => {
-    const path = join(scratchDir(), "receiver.db");
-    const db = new Database(path);
-    db.exec(
-      "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, provider TEXT, channel TEXT, received_at TEXT, body BLOB)",
+    const path = join(scratchDir(), "inbox.db");
+    await fillInbox(path, async (id, ms) => {
+      const db = new Database(path);
+      db.prepare("UPDATE inbox_deliveries SET received_at = ? WHERE id = ?").run(ms, Number(id));
+      db.close();
+    });
+    expect(await all(openCaptures(path, { provider: "meetingbaas", since: "2026-11-02T00:00:00Z" }))).toEqual(
+      [
+        {
+          body: arrivals[2].payload,
+          channel: "callback",
+          receivedAt: arrivals[2].at,
+          source: "inbox_captures#3",
+        },
+      ],
     );
-    const insert = db.prepare(
-      "INSERT INTO deliveries (provider, channel, received_at, body) VALUES (?, ?, ?, ?)",
-    );
-    insert.run("meetingbaas", "callback", "2026-11-01T00:00:00.000Z", Buffer.from('{"n":1}'));
-    insert.run("meetingbaas", "webhook", "2026-11-03T00:00:00.000Z", Buffer.from('{"n":2}'));
-    insert.run("cronofy", "callback", "2026-11-03T00:00:00.000Z", Buffer.from('{"n":3}'));
-    db.close();
-    const captures = await all(
-      openCaptures(path, { provider: "meetingbaas", since: "2026-11-02T00:00:00Z" }),
-    );
-    expect(captures).toEqual([
-      { body: { n: 2 }, channel: "webhook", receivedAt: "2026-11-03T00:00:00.000Z", source: "deliveries#2" },
+    expect(await all(openCaptures(path, { provider: "cronofy" }))).toEqual([
+      {
+        body: arrivals[1].payload,
+        channel: "callback",
+        receivedAt: arrivals[1].at,
+        source: "inbox_captures#2",
+      },
     ]);
   });
 
-  it("refuses a SQLite file that is not the receiver's database", async () => {
+  it("refuses a SQLite file that is not an inbox's database", async () => {
     const path = join(scratchDir(), "other.db");
     new Database(path).exec("CREATE TABLE t (x)");
     await expect(all(openCaptures(path, { provider: "cronofy" }))).rejects.toMatchObject({

@@ -4,63 +4,12 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDirForTest } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
+import { catalogColumns } from "../src/database/catalog.js";
 import { migrate, migrationsDir, statementsOf } from "../src/database/migrate.js";
 import type { Database } from "../src/database/seam.js";
 import { databaseForTest, postgresForTests, seamForTest } from "./support.js";
 
 const postgres = await postgresForTests();
-
-interface Column {
-  table: string;
-  column: string;
-  type: string;
-  nullable: boolean;
-}
-
-/** The kinds of type both engines share: SQLite's declared types and PostgreSQL's names for them. */
-function kindOf(type: string): string {
-  const t = type.toLowerCase();
-  if (/int/.test(t)) return "integer";
-  if (/blob|bytea/.test(t)) return "bytes";
-  if (/text|char/.test(t)) return "text";
-  return t;
-}
-
-async function sqliteColumns(db: Database): Promise<Column[]> {
-  const tables = await db.query<{ name: string }>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-  );
-  const columns: Column[] = [];
-  for (const { name } of tables) {
-    const info = await db.query<{ name: string; type: string; notnull: number; pk: number }>(
-      `SELECT name, type, "notnull", pk FROM pragma_table_info('${name}')`,
-    );
-    for (const c of info)
-      columns.push({ table: name, column: c.name, type: kindOf(c.type), nullable: !c.notnull && !c.pk });
-  }
-  return columns;
-}
-
-async function postgresColumns(db: Database): Promise<Column[]> {
-  const rows = await db.query<{
-    table_name: string;
-    column_name: string;
-    data_type: string;
-    is_nullable: string;
-  }>(
-    `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-      WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
-  );
-  return rows.map((r) => ({
-    table: r.table_name,
-    column: r.column_name,
-    type: kindOf(r.data_type),
-    nullable: r.is_nullable === "YES",
-  }));
-}
-
-const sorted = (columns: Column[]) =>
-  [...columns].sort((a, b) => `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`));
 
 describe("migrations", () => {
   it("are numbered files with the same names for both engines", () => {
@@ -98,10 +47,10 @@ describe("migrations", () => {
   });
 
   it.runIf(postgres)("describe the same tables and columns on SQLite and PostgreSQL", async () => {
-    const sqlite = await sqliteColumns(await seamForTest("sqlite"));
-    const pg = await postgresColumns(await seamForTest("postgres"));
+    const sqlite = await catalogColumns(await seamForTest("sqlite"), "sqlite");
+    const pg = await catalogColumns(await seamForTest("postgres"), "postgres");
     expect(sqlite.map((c) => c.table)).toContain("inbox_deliveries");
-    expect(sorted(pg)).toEqual(sorted(sqlite));
+    expect(pg).toEqual(sqlite);
   });
 
   it.runIf(postgres)(
