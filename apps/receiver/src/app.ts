@@ -6,6 +6,7 @@ import {
   createMeetingWebhooks,
   type MeetingWebhooks,
   MeetingWebhooksConfigError,
+  type MeetingWebhooksOptions,
   problemOf,
 } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -16,7 +17,7 @@ import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
 import { webhooksPlugin } from "./plugins/webhooks.js";
 import { registerProcessing } from "./processing.js";
-import type { FetchLike } from "./providers/index.js";
+import { type FetchLike, moduleOf, providerModules } from "./providers/index.js";
 import { migrateReadModel } from "./read-model/open.js";
 import { type ReadSide, readSide } from "./read-side.js";
 
@@ -43,14 +44,37 @@ export interface ReceiverOptions {
 /** `Retry-After` of a 503, in seconds. */
 const retryAfterSeconds = 5;
 
-/** Environment variables behind `createMeetingWebhooks`' options, for its configuration errors. */
-const secretVariables: Record<string, string> = {
-  "/cronofy": "CRONOFY_CLIENT_SECRETS",
-  "/meetingbaas/callbackSecrets": "MEETINGBAAS_CALLBACK_SECRETS",
-  "/meetingbaas/webhookSecret": "MEETINGBAAS_WEBHOOK_SECRET",
-  "/meetingbaas/toleranceSeconds": "WEBHOOK_TOLERANCE_SECONDS",
-  "/meetingbaas": "MEETINGBAAS_CALLBACK_SECRETS or MEETINGBAAS_WEBHOOK_SECRET",
-};
+/**
+ * The environment variable behind an option of `createMeetingWebhooks`, from the provider modules' declarations:
+ * the longest pointer prefix wins; a provider-wide error names all of its secrets; the tolerance has its own.
+ */
+function variableOf(pointer: string): string | undefined {
+  if (pointer.endsWith("/toleranceSeconds")) return "WEBHOOK_TOLERANCE_SECONDS";
+  const declared = Object.values(providerModules).flatMap((module) =>
+    module.variables.flatMap(({ name, pointer }) =>
+      pointer ? [{ name, pointer, provider: module.provider }] : [],
+    ),
+  );
+  const exact = declared
+    .filter((variable) => pointer.startsWith(variable.pointer))
+    .sort((a, b) => b.pointer.length - a.pointer.length)[0];
+  if (exact) return exact.name;
+  const all = declared
+    .filter((variable) => `/${variable.provider}` === pointer)
+    .map((variable) => variable.name);
+  return all.length > 0 ? all.join(" or ") : undefined;
+}
+
+/** `createMeetingWebhooks`' options: each provider module's, from its variables. */
+function webhooksOptionsOf(config: Pick<Config, "variables" | "toleranceSeconds">): MeetingWebhooksOptions {
+  const shared = { toleranceSeconds: config.toleranceSeconds };
+  return Object.fromEntries(
+    Object.values(providerModules).map((module) => [
+      module.provider,
+      moduleOf(module.provider).webhooksOptions(config.variables, shared),
+    ]),
+  ) as MeetingWebhooksOptions;
+}
 
 /**
  * The receiver's one webhook object, built before anything is opened: a secret that could never verify fails the
@@ -58,19 +82,10 @@ const secretVariables: Record<string, string> = {
  */
 export function meetingWebhooksOf(config: Config): MeetingWebhooks {
   try {
-    return createMeetingWebhooks({
-      cronofy: { clientSecrets: config.cronofySecrets },
-      meetingbaas: {
-        callbackSecrets: config.meetingBaasCallbackSecrets,
-        webhookSecret: config.meetingBaasWebhookSecrets,
-        toleranceSeconds: config.toleranceSeconds,
-      },
-    });
+    return createMeetingWebhooks(webhooksOptionsOf(config));
   } catch (error) {
     if (!(error instanceof MeetingWebhooksConfigError)) throw error;
-    const variable = Object.entries(secretVariables).find(([prefix]) =>
-      error.pointer.startsWith(prefix),
-    )?.[1];
+    const variable = variableOf(error.pointer);
     const index = /\/(\d+)$/.exec(error.pointer)?.[1];
     const which = index === undefined ? "" : ` (entry ${Number(index) + 1} of the comma-separated list)`;
     throw new ConfigError(`${variable ?? "a secret"}${which}: ${error.message}`);

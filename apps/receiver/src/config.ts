@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { devSecrets } from "@meeting-webhooks/mocks";
+import { providerModules, type VariableValues } from "./providers/index.js";
 
 export type Role = "all" | "ingest" | "worker";
 
@@ -27,14 +27,14 @@ export interface Config {
   processingConcurrency: number;
   /** Runs of a delivery before it is dead (its handlers kept failing); `POST`-free: re-queue it from the inbox. */
   processingAttempts: number;
-  cronofySecrets: string[];
-  meetingBaasCallbackSecrets: string[];
-  meetingBaasWebhookSecrets: string[];
-  /** Cronofy API key for resource downloads (transcripts); without it transcripts are linked, not fetched. */
-  cronofyApiKey: string | undefined;
+  /**
+   * The providers' secrets and keys: each variable a provider module declares (providers/*.ts), with its values
+   * (split on commas); an unset secret holds its development value in development mode.
+   */
+  variables: VariableValues;
   bodyLimit: number;
   toleranceSeconds: number;
-  /** True when any secret was generated because none was configured. */
+  /** True when a secret was unset and its well-known development value is used. */
   development: boolean;
   /** Base delay before a failed run is tried again (a download that failed for now), in ms; doubled each time. */
   downloadRetryBaseMs: number;
@@ -64,24 +64,29 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   return value;
 }
 
+/**
+ * Every provider module's variables from the environment. An unset secret takes the well-known development value
+ * that `meeting-webhooks send` and the mocks use by default, so a sender and this receiver started without
+ * configuration agree: development mode, logged loudly, never for anything real.
+ */
+function providerVariables(env: NodeJS.ProcessEnv): { variables: VariableValues; development: boolean } {
+  const variables: Record<string, string[]> = {};
+  let development = false;
+  for (const module of Object.values(providerModules))
+    for (const variable of module.variables) {
+      variables[variable.name] = list(env[variable.name]);
+      if (variables[variable.name]?.length === 0 && variable.development !== undefined) {
+        variables[variable.name] = [variable.development];
+        development = true;
+      }
+    }
+  return { variables, development };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const databasePath =
     env.DATABASE_PATH === ":memory:" ? ":memory:" : resolve(cwd, env.DATABASE_PATH || "./data/receiver.db");
-  let cronofySecrets = list(env.CRONOFY_CLIENT_SECRETS);
-  let meetingBaasCallbackSecrets = list(env.MEETINGBAAS_CALLBACK_SECRETS);
-  let meetingBaasWebhookSecrets = list(env.MEETINGBAAS_WEBHOOK_SECRET);
-  const development =
-    cronofySecrets.length === 0 ||
-    meetingBaasCallbackSecrets.length === 0 ||
-    meetingBaasWebhookSecrets.length === 0;
-  if (development) {
-    // The well-known development secrets that `meeting-webhooks send` and the mocks use by default, so a sender
-    // and this receiver started without configuration agree. Logged loudly; never for anything real.
-    if (cronofySecrets.length === 0) cronofySecrets = [devSecrets.cronofy];
-    if (meetingBaasCallbackSecrets.length === 0)
-      meetingBaasCallbackSecrets = [devSecrets.meetingBaasCallback];
-    if (meetingBaasWebhookSecrets.length === 0) meetingBaasWebhookSecrets = [devSecrets.meetingBaasWebhook];
-  }
+  const { variables, development } = providerVariables(env);
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError("DATABASE_URL must be a postgres:// URL (or unset for SQLite at DATABASE_PATH)");
@@ -110,10 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     leaseMs: integer(env, "PROCESSING_LEASE_MS", 30_000, 100),
     processingConcurrency: integer(env, "PROCESSING_CONCURRENCY", 4, 1),
     processingAttempts: integer(env, "PROCESSING_ATTEMPTS", 10, 1),
-    cronofySecrets,
-    meetingBaasCallbackSecrets,
-    meetingBaasWebhookSecrets,
-    cronofyApiKey: env.CRONOFY_API_KEY || undefined,
+    variables,
     bodyLimit: integer(env, "BODY_LIMIT", 1024 * 1024, 1),
     toleranceSeconds: integer(env, "WEBHOOK_TOLERANCE_SECONDS", 300),
     development,

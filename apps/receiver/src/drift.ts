@@ -1,12 +1,12 @@
 // Drift in the stored deliveries: what they have that the contracts do not know, per event, for GET /api/drift and
 // the dashboard. The analysis is @meeting-webhooks/drift's (the engine behind `meeting-webhooks drift`); this
-// module only reads the stored bodies through the storage interface (either engine).
+// module only reads the stored bodies through the inbox's captures view (either engine).
 import { DriftAnalyser, type EventDrift } from "@meeting-webhooks/drift";
-import type { Receiver } from "@meeting-webhooks/types";
+import type { Provider, Receiver } from "@meeting-webhooks/types";
+import { providerModules } from "./providers/index.js";
 import type { ReadSide } from "./read-side.js";
 
 type DriftSummary = Receiver.components["schemas"]["DriftSummary"];
-type Provider = "cronofy" | "meetingbaas";
 
 export interface DriftFilter {
   since?: string | undefined;
@@ -15,7 +15,9 @@ export interface DriftFilter {
 
 /** Every event with drift since a time, the most recently changed first. */
 export async function driftSummary(storage: ReadSide, filter: DriftFilter): Promise<DriftSummary> {
-  const providers: Provider[] = filter.provider ? [filter.provider] : ["cronofy", "meetingbaas"];
+  const providers: Provider[] = filter.provider
+    ? [filter.provider]
+    : (Object.keys(providerModules) as Provider[]);
   const events: (EventDrift & { provider: Provider })[] = [];
   let deliveries = 0;
   for (const provider of providers) {

@@ -1,6 +1,7 @@
 // `npm start -w @meeting-webhooks/receiver`: the receiver from environment variables (see the README).
 import { buildReceiver } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { providerModules } from "./providers/index.js";
 
 const log = (message: string) => console.log(`[receiver] ${message}`);
 
@@ -12,7 +13,7 @@ function exitOnConfigError(error: unknown): never {
   throw error;
 }
 
-let config: ReturnType<typeof loadConfig>;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
@@ -20,12 +21,17 @@ try {
 }
 
 if (process.env.MOCK_PROVIDERS === "msw") {
-  // Development: answer the provider downloads (Cronofy resources, Meeting BaaS signed URLs) with the MSW mocks
-  // generated from the contracts, in-process, so a completed meeting gets its transcript without any network.
+  // Development: answer the provider downloads (resources, signed URLs) with the MSW mocks generated from the
+  // contracts, in-process, so a completed meeting gets its transcript without any network; a download key the
+  // mocks accept stands in for one that is unset.
   const { setupServer } = await import("msw/node");
   const { createProviderMocks } = await import("@meeting-webhooks/mocks/msw");
   setupServer(...createProviderMocks().handlers).listen({ onUnhandledRequest: "bypass" });
-  config.cronofyApiKey ??= "dev-cronofy-api-key";
+  const variables = { ...config.variables };
+  for (const variable of Object.values(providerModules).flatMap((module) => module.variables))
+    if (variable.mock !== undefined && variables[variable.name]?.length === 0)
+      variables[variable.name] = [variable.mock];
+  config = { ...config, variables };
   log("MOCK_PROVIDERS=msw: provider downloads are answered by the MSW mocks in-process");
 }
 const receiver = await buildReceiver(config, { log }).catch(exitOnConfigError);
@@ -39,9 +45,10 @@ if (config.development) {
   log(
     "DEVELOPMENT MODE: no secrets configured, using the well-known development secrets (never in production):",
   );
-  log(`  CRONOFY_CLIENT_SECRETS=${config.cronofySecrets.join(",")}`);
-  log(`  MEETINGBAAS_CALLBACK_SECRETS=${config.meetingBaasCallbackSecrets.join(",")}`);
-  log(`  MEETINGBAAS_WEBHOOK_SECRET=${config.meetingBaasWebhookSecrets.join(",")}`);
+  for (const module of Object.values(providerModules))
+    for (const variable of module.variables)
+      if (variable.development !== undefined)
+        log(`  ${variable.name}=${(config.variables[variable.name] ?? []).join(",")}`);
 }
 if (process.send) process.send({ ready: url });
 

@@ -25,7 +25,7 @@ import { type DownloadOutcome, recordDownload } from "./read-model/downloads.js"
 
 export interface ProcessingDeps {
   db: Database;
-  config: Pick<Config, "cronofyApiKey" | "downloadAttempts">;
+  config: Pick<Config, "variables" | "downloadAttempts">;
   fetch: FetchLike;
   recorder?: OperationsRecorder | undefined;
   log: (message: string) => void;
@@ -48,13 +48,13 @@ async function processEvent(event: KnownWebhookEvent, module: ProviderModule, de
     throw new Error("The receiver's handlers run from its inbox, which gives each delivery an id.");
   }
   const receivedAt = event.receivedAt ?? new Date().toISOString();
-  const context: DownloadContext = { fetch: deps.fetch, cronofyApiKey: deps.config.cronofyApiKey };
+  const context: DownloadContext = { fetch: deps.fetch, variables: deps.config.variables };
   const facts = module.normalise(event as never, receivedAt);
   const applied = await applyFacts(
     deps.db,
     { id: Number(event.deliveryId), provider: event.provider },
     facts,
-    { cannotDownload: module.cannotDownload(context) },
+    { cannotDownload: module.cannotDownload(context.variables) },
   );
   const pending: string[] = [];
   if (applied.meetingId !== null) {

@@ -2,6 +2,7 @@
 // of the event and the current state of the meeting and calendar event it touches, it decides every row to write;
 // read-model/apply.ts loads that state and writes the result in one transaction. Applying the same delivery twice
 // (the inbox runs handlers at least once) gives the same rows.
+import type { Provider } from "@meeting-webhooks/types";
 import type {
   ArtifactFact,
   CalendarEventFact,
@@ -25,7 +26,7 @@ export interface ArtifactState {
 }
 
 export interface MeetingState {
-  provider: "cronofy" | "meetingbaas";
+  provider: Provider;
   externalId: string;
   calendarEventId: string | null;
   title: string | null;

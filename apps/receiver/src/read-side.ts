@@ -3,7 +3,7 @@
 // what this process has counted but not written yet.
 import type { Inbox } from "@meeting-webhooks/inbox";
 import type { Database } from "@meeting-webhooks/inbox/database";
-import type { Receiver } from "@meeting-webhooks/types";
+import type { Provider, Receiver } from "@meeting-webhooks/types";
 import type { OperationsRecorder } from "./operations.js";
 import {
   getMeeting,
@@ -50,7 +50,7 @@ export interface ReadSide {
   pending(): Promise<number>;
   operations(sinceMinutes: number): Promise<Operations>;
   /** The stored bodies of a provider's deliveries received at or after `since`, oldest first (for drift). */
-  captures(provider: "cronofy" | "meetingbaas", since: string | undefined): Promise<StoredBody[]>;
+  captures(provider: Provider, since: string | undefined): Promise<StoredBody[]>;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);

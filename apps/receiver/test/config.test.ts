@@ -1,10 +1,12 @@
 // Configuration mistakes stop the start with the environment variable to fix, before anything is opened.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { devSecrets } from "@meeting-webhooks/mocks";
 import { makeTempDir } from "@meeting-webhooks/test-support";
 import { describe, expect, it } from "vitest";
 import { buildReceiver, meetingWebhooksOf } from "../src/app.js";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { providerModules } from "../src/providers/index.js";
 import { secrets } from "./support.js";
 
 const configured = {
@@ -28,6 +30,25 @@ describe("webhook secrets", () => {
     expect(() => meetingWebhooksOf(config)).toThrow(ConfigError);
     expect(() => meetingWebhooksOf(config)).toThrow(
       /^MEETINGBAAS_WEBHOOK_SECRET \(entry 2 of the comma-separated list\): .*whsec_.*invalid_secret/,
+    );
+  });
+
+  it("an empty Cronofy secret names CRONOFY_CLIENT_SECRETS", () => {
+    const config = loadConfig(configured);
+    const broken = { ...config, variables: { ...config.variables, CRONOFY_CLIENT_SECRETS: [""] } };
+    expect(() => meetingWebhooksOf(broken)).toThrow(
+      /^CRONOFY_CLIENT_SECRETS \(entry 1 of the comma-separated list\): /,
+    );
+  });
+
+  it("no Meeting BaaS secret at all names both of its variables", () => {
+    const config = loadConfig(configured);
+    const none = {
+      ...config,
+      variables: { ...config.variables, MEETINGBAAS_CALLBACK_SECRETS: [], MEETINGBAAS_WEBHOOK_SECRET: [] },
+    };
+    expect(() => meetingWebhooksOf(none)).toThrow(
+      /^MEETINGBAAS_CALLBACK_SECRETS or MEETINGBAAS_WEBHOOK_SECRET: /,
     );
   });
 
@@ -57,7 +78,30 @@ describe("loadConfig", () => {
   it("without secrets: development mode with the shared development secrets", () => {
     const config = loadConfig({ DATABASE_PATH: ":memory:" });
     expect(config.development).toBe(true);
+    expect(config.variables).toMatchObject({
+      CRONOFY_CLIENT_SECRETS: [devSecrets.cronofy],
+      MEETINGBAAS_CALLBACK_SECRETS: [devSecrets.meetingBaasCallback],
+      MEETINGBAAS_WEBHOOK_SECRET: [devSecrets.meetingBaasWebhook],
+      CRONOFY_API_KEY: [],
+    });
     expect(meetingWebhooksOf(config).providers).toEqual(["cronofy", "meetingbaas"]);
+  });
+
+  it("one unset secret is development mode too; the configured ones are kept and lists split on commas", () => {
+    const config = loadConfig({
+      ...configured,
+      CRONOFY_CLIENT_SECRETS: "new, old",
+      MEETINGBAAS_WEBHOOK_SECRET: "",
+    });
+    expect(config.development).toBe(true);
+    expect(config.variables.CRONOFY_CLIENT_SECRETS).toEqual(["new", "old"]);
+    expect(config.variables.MEETINGBAAS_WEBHOOK_SECRET).toEqual([devSecrets.meetingBaasWebhook]);
+  });
+
+  it("every variable a provider module declares is read, and only those", () => {
+    const declared = Object.values(providerModules).flatMap((module) => module.variables.map((v) => v.name));
+    expect(Object.keys(loadConfig(configured).variables).sort()).toEqual([...declared].sort());
+    expect(loadConfig({ ...configured, CRONOFY_API_KEY: "key" }).development).toBe(false);
   });
 
   it.each([

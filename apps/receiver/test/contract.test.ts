@@ -28,7 +28,7 @@ const providerMocks = setupServer(...createProviderMocks().handlers);
 
 beforeAll(async () => {
   providerMocks.listen({ onUnhandledRequest: "bypass" });
-  receiver = await startReceiver({ cronofyApiKey: "contract-test-key" });
+  receiver = await startReceiver({ env: { CRONOFY_API_KEY: "contract-test-key" } });
   const upstream = await receiver.app.listen({ port: 0, host: "127.0.0.1" });
   documentDir = makeTempDir("meeting-webhooks-receiver-contract-");
   const document = join(documentDir.path, "receiver-openapi.json");

@@ -28,7 +28,7 @@ describe.runIf(executablePath)("dashboard in Chromium", () => {
             { status: 302 },
           )
         : Response.json(transcript);
-    receiver = await startReceiver({ cronofyApiKey: "key" }, { fetch: providerFetch });
+    receiver = await startReceiver({ env: { CRONOFY_API_KEY: "key" } }, { fetch: providerFetch });
     url = await receiver.app.listen({ port: 0, host: "127.0.0.1" });
     for (const file of ["meeting_agent_activated.json", "meeting_agent_complete.json"]) {
       const request = cronofyRequest(example(`cronofy/examples/${file}`));

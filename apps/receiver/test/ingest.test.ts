@@ -61,7 +61,7 @@ describe.each(engines)("on %s", (engine) => {
     });
 
     it("secret rotation: a delivery signed with the previous secret is accepted while both are configured", async () => {
-      const r = await start({ cronofySecrets: ["new-secret", secrets.cronofy] });
+      const r = await start({ env: { CRONOFY_CLIENT_SECRETS: `new-secret,${secrets.cronofy}` } });
       const answer = await send(r, cronofyRequest(example("cronofy/examples/meeting_agent_failed.json")));
       expect(answer.status).toBe(202);
     });

@@ -190,7 +190,7 @@ describe.each(engines)("on %s", (engine) => {
         authorization.push(new Headers(init?.headers).get("authorization"));
         return fetch(input, init);
       };
-      receiver = await startReceiver({ cronofyApiKey: "cronofy-api-key" }, { fetch: withAuth });
+      receiver = await startReceiver({ env: { CRONOFY_API_KEY: "cronofy-api-key" } }, { fetch: withAuth });
       await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_activated.json")));
       await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
       await receiver.drain();
@@ -216,7 +216,7 @@ describe.each(engines)("on %s", (engine) => {
 
     it("without an API key the transcript is linked, not fetched, and says why", async () => {
       const fetch = stubFetch({});
-      receiver = await startReceiver({ cronofyApiKey: undefined }, { fetch });
+      receiver = await startReceiver({ env: { CRONOFY_API_KEY: "" } }, { fetch });
       await send(receiver, cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")));
       await receiver.drain();
       const detail = await meeting(receiver, (await meetings(receiver))[0].id);
@@ -247,7 +247,7 @@ describe.each(engines)("on %s", (engine) => {
       const server = setupServer(...mocks.handlers);
       server.listen({ onUnhandledRequest: "error" });
       try {
-        receiver = await startReceiver({ cronofyApiKey: "msw-key" });
+        receiver = await startReceiver({ env: { CRONOFY_API_KEY: "msw-key" } });
         const bot = meetingbaas.botCompleted(undefined, { seed: 11 });
         const agent = cronofy.meetingAgentComplete(undefined, { seed: 12 });
         await send(receiver, webhookRequest(bot));

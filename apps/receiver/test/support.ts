@@ -37,7 +37,10 @@ export function removeTestDatabases(): void {
   for (const dir of databaseDirs.splice(0)) dir.remove();
 }
 
-export function testConfig(overrides: Partial<Config> = {}): Config {
+/** Config overrides, and `env`: environment variables on top of the tests' (e.g. a provider's download key). */
+export type TestOverrides = Partial<Config> & { env?: NodeJS.ProcessEnv };
+
+export function testConfig({ env, ...overrides }: TestOverrides = {}): Config {
   const databaseDir = makeTempDir("meeting-webhooks-receiver-");
   databaseDirs.push(databaseDir);
   const dir = databaseDir.path;
@@ -49,6 +52,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       MEETINGBAAS_WEBHOOK_SECRET: secrets.webhook,
       DOWNLOAD_RETRY_BASE_MS: "5",
       PROCESSING_LEASE_MS: "5000",
+      ...env,
     }),
     ...overrides,
   };
@@ -56,7 +60,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** A receiver on the current engine; on PostgreSQL in a schema of its own that `close()` drops. */
 export async function startReceiver(
-  overrides: Partial<Config> = {},
+  overrides: TestOverrides = {},
   options: ReceiverOptions = {},
 ): Promise<Receiver> {
   const url = engine === "postgres" ? await postgresForTests() : undefined;

@@ -1,6 +1,7 @@
 // The read API (specs/receiver/openapi.yaml): meetings, the deliveries log, drift, and the health checks. Query and
 // path parameters are validated by route schemas taken from the contract (route-schemas.ts).
 import { problemOf } from "@meeting-webhooks/receive";
+import type { Provider } from "@meeting-webhooks/types";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { driftSummary } from "../drift.js";
 import type { DeliveryFilter, ReadSide } from "../read-side.js";
@@ -76,6 +77,6 @@ export const readApiPlugin: FastifyPluginAsync<ReadApiOptions> = async (app, { r
     const q = request.query as Query;
     // Stored times are compared as instants: a since with an offset means the same moment in UTC.
     const since = q.since === undefined ? undefined : new Date(String(q.since)).toISOString();
-    return driftSummary(read, { since, provider: q.provider as "cronofy" | "meetingbaas" | undefined });
+    return driftSummary(read, { since, provider: q.provider as Provider | undefined });
   });
 };

@@ -1,9 +1,16 @@
 // Everything the receiver knows about Cronofy Meeting Agents: how a callback maps to the neutral model, which
 // resources to download and how (through the API with the key: a 302 to a presigned URL), and how the transcript
-// JSON maps to neutral segments.
+// JSON maps to neutral segments, and its environment variables.
+import { devSecrets } from "@meeting-webhooks/mocks";
 import type { CronofyMeetingAgentTranscript, CronofyWebhookEvent } from "@meeting-webhooks/types";
 import type { ArtifactFact, MeetingFacts, Normalised, TranscriptSegment } from "./facts.js";
-import { type DownloadContext, fetchPresigned, type ProviderModule, RefusedDownload } from "./module.js";
+import {
+  type DownloadContext,
+  fetchPresigned,
+  type ProviderModule,
+  RefusedDownload,
+  type VariableValues,
+} from "./module.js";
 
 function normaliseCronofy(event: CronofyWebhookEvent, receivedAt: string): Normalised {
   const payload = event.payload;
@@ -61,9 +68,9 @@ function cronofyTranscript(json: CronofyMeetingAgentTranscript): TranscriptSegme
 }
 
 /** `GET {resource.url}` with the API key answers 302 with `{resource: {download_url}}`; then fetch that. */
-async function fetchResource(url: string, { fetch, cronofyApiKey }: DownloadContext): Promise<unknown> {
+async function fetchResource(url: string, { fetch, variables }: DownloadContext): Promise<unknown> {
   const first = await fetch(url, {
-    headers: { authorization: `Bearer ${cronofyApiKey}`, accept: "application/json" },
+    headers: { authorization: `Bearer ${apiKeyOf(variables)}`, accept: "application/json" },
     redirect: "manual",
   });
   if (first.status === 401 || first.status === 403)
@@ -78,6 +85,8 @@ async function fetchResource(url: string, { fetch, cronofyApiKey }: DownloadCont
   return fetchPresigned(target, fetch);
 }
 
+const apiKeyOf = (variables: VariableValues) => variables.CRONOFY_API_KEY?.[0];
+
 export const cronofy: ProviderModule<"cronofy"> = {
   provider: "cronofy",
   events: ["meeting_agent_activated", "meeting_agent_complete", "meeting_agent_failed"],
@@ -85,7 +94,21 @@ export const cronofy: ProviderModule<"cronofy"> = {
   downloads: ["cronofy/transcript"],
   fetchDownload: fetchResource,
   transcriptOf: (_download, json) => cronofyTranscript(json as CronofyMeetingAgentTranscript),
-  cannotDownload: ({ cronofyApiKey }) =>
-    cronofyApiKey ? null : "set CRONOFY_API_KEY to download Cronofy transcripts",
+  cannotDownload: (variables) =>
+    apiKeyOf(variables) ? null : "set CRONOFY_API_KEY to download Cronofy transcripts",
   freshUrlsAdvice: "A resource URL was refused: locate the resource again through the Cronofy API.",
+  variables: [
+    {
+      name: "CRONOFY_CLIENT_SECRETS",
+      description: "Cronofy client secret(s) that sign the callbacks (comma-separated while rotating)",
+      pointer: "/cronofy",
+      development: devSecrets.cronofy,
+    },
+    {
+      name: "CRONOFY_API_KEY",
+      description: "Cronofy API key for downloading resources (transcripts); without it they are linked only",
+      mock: "dev-cronofy-api-key",
+    },
+  ],
+  webhooksOptions: (variables) => ({ clientSecrets: [...(variables.CRONOFY_CLIENT_SECRETS ?? [])] }),
 };

@@ -1,7 +1,10 @@
 // The provider-neutral model: what one delivery says about a meeting (recording), as plain data. Each provider
 // module turns its typed events into these facts; the projection applies them.
+import type { ArtifactName } from "@meeting-webhooks/receive/validate";
+import type { Provider } from "@meeting-webhooks/types";
+
 export interface MeetingFacts {
-  provider: "cronofy" | "meetingbaas";
+  provider: Provider;
   externalId: string;
   calendarEventId?: string | null;
   title?: string | null;
@@ -20,8 +23,8 @@ export interface TimelineEntry {
   detail: string | null;
 }
 
-/** A downloadable artifact: `transcript` artifacts name the contract their JSON follows. */
-export type Download = "cronofy/transcript" | "meetingbaas/transcription";
+/** The artifact contract a download follows (`<provider>/<artifact>`); each provider module lists its own. */
+export type Download = ArtifactName;
 
 export interface ArtifactFact {
   kind: string;

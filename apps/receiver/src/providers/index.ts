@@ -12,7 +12,9 @@ export {
   ExpiredUrl,
   type FetchLike,
   type ProviderModule,
+  type ProviderVariable,
   RefusedDownload,
+  type VariableValues,
 } from "./module.js";
 
 export const providerModules: { readonly [P in Provider]: ProviderModule<P> } = {

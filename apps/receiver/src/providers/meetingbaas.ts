@@ -1,6 +1,7 @@
 // Everything the receiver knows about Meeting BaaS v2: how callbacks and account webhooks map to the neutral model
 // (status codes included), which artifacts to download (through their presigned URLs), and how the transcription
-// JSON maps to neutral segments.
+// JSON maps to neutral segments, and its environment variables.
+import { devSecrets } from "@meeting-webhooks/mocks";
 import type { MeetingBaasOutputTranscription, MeetingBaasWebhookEvent } from "@meeting-webhooks/types";
 import type { ArtifactFact, CalendarEventFact, Normalised, TranscriptSegment } from "./facts.js";
 import { fetchPresigned, type ProviderModule } from "./module.js";
@@ -189,4 +190,28 @@ export const meetingBaas: ProviderModule<"meetingbaas"> = {
   cannotDownload: () => null,
   freshUrlsAdvice:
     "An artifact URL expired: fresh URLs come from Meeting BaaS GET /v2/bots/{bot_id}; POST /v2/bots/{bot_id}/retry-callback also sends the callback again with new URLs.",
+  variables: [
+    {
+      name: "MEETINGBAAS_CALLBACK_SECRETS",
+      description: "the secret(s) given in bots' callback_config, sent back as x-mb-secret (comma-separated)",
+      pointer: "/meetingbaas/callbackSecrets",
+      development: devSecrets.meetingBaasCallback,
+    },
+    {
+      name: "MEETINGBAAS_WEBHOOK_SECRET",
+      description: "the account webhook signing secret(s), whsec_… (comma-separated while rotating)",
+      pointer: "/meetingbaas/webhookSecret",
+      development: devSecrets.meetingBaasWebhook,
+    },
+  ],
+  // Either channel may be left out (a team that only uses account webhooks); with neither, the error names both.
+  webhooksOptions: (variables, { toleranceSeconds }) => {
+    const callbackSecrets = variables.MEETINGBAAS_CALLBACK_SECRETS ?? [];
+    const webhookSecret = variables.MEETINGBAAS_WEBHOOK_SECRET ?? [];
+    return {
+      ...(callbackSecrets.length > 0 ? { callbackSecrets: [...callbackSecrets] } : {}),
+      ...(webhookSecret.length > 0 ? { webhookSecret: [...webhookSecret] } : {}),
+      toleranceSeconds,
+    };
+  },
 };

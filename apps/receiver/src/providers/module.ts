@@ -1,7 +1,8 @@
 // What the receiver must know of a provider, in one place per provider (providers/cronofy.ts, providers/meetingbaas.ts)
 // behind one registry (providers/index.ts): which events update meetings and how, which artifacts to download and
-// how to fetch them, how a downloaded transcript maps to the neutral one, and what an expired URL calls for. Nothing
-// outside these modules and the registry names a provider.
+// how to fetch them, how a downloaded transcript maps to the neutral one, what an expired URL calls for, and which
+// environment variables configure it. Nothing outside these modules and the registry names a provider.
+import type { MeetingWebhooksOptions } from "@meeting-webhooks/receive";
 import type { EventNameOf, KnownWebhookEvent, Provider } from "@meeting-webhooks/types";
 import type { Download, Normalised, TranscriptSegment } from "./facts.js";
 
@@ -17,9 +18,28 @@ export class RefusedDownload extends Error {
   override name = "RefusedDownload";
 }
 
+/** One environment variable of a provider: a secret (a comma-separated list while rotating) or a key. */
+export interface ProviderVariable {
+  name: string;
+  /** What it is, for `--help`-like messages and the README's table. */
+  description: string;
+  /**
+   * Where its value goes in `createMeetingWebhooks`' options (a JSON pointer prefix), so that an option's
+   * configuration error names the variable to fix. None: the receiver itself uses it (a download key).
+   */
+  pointer?: string;
+  /** Used when the variable is unset and no secret is configured: development mode (logged loudly at start). */
+  development?: string;
+  /** Used when the provider's downloads are answered by the MSW mocks in-process (`MOCK_PROVIDERS=msw`). */
+  mock?: string;
+}
+
+/** The providers' variables as configured: each name with its values (a list split on commas; empty when unset). */
+export type VariableValues = Readonly<Record<string, readonly string[]>>;
+
 export interface DownloadContext {
   fetch: FetchLike;
-  cronofyApiKey: string | undefined;
+  variables: VariableValues;
 }
 
 export interface ProviderModule<P extends Provider = Provider> {
@@ -35,9 +55,16 @@ export interface ProviderModule<P extends Provider = Provider> {
   /** A downloaded artifact, already checked against its contract, as neutral transcript segments. */
   transcriptOf(download: Download, json: unknown): TranscriptSegment[];
   /** Whether a download needs something configured first; the reason when it does (shown on the artifact). */
-  cannotDownload(context: Pick<DownloadContext, "cronofyApiKey">): string | null;
+  cannotDownload(variables: VariableValues): string | null;
   /** What an expired URL calls for, shown with the meeting. */
   freshUrlsAdvice: string;
+  /** The environment variables that configure this provider. */
+  variables: readonly ProviderVariable[];
+  /** `createMeetingWebhooks`' options for this provider, from its variables (and the shared timestamp tolerance). */
+  webhooksOptions(
+    variables: VariableValues,
+    shared: { toleranceSeconds: number },
+  ): NonNullable<MeetingWebhooksOptions[P]>;
 }
 
 /** GET a presigned URL's JSON: a 403 is the storage refusing an expired or altered URL. */

@@ -1,7 +1,7 @@
 // The read side of meetings (GET /api/meetings, /api/meetings/{id}, the dashboard): rows to the JSON of
 // specs/receiver/schemas/meeting.json, for both engines over the inbox's seam.
 import type { Queryable } from "@meeting-webhooks/inbox/database";
-import type { Receiver } from "@meeting-webhooks/types";
+import type { Provider, Receiver } from "@meeting-webhooks/types";
 import { bool, int } from "./open.js";
 
 export type Meeting = Receiver.components["schemas"]["Meeting"];
@@ -14,7 +14,7 @@ export interface MeetingFilter {
 
 interface MeetingRow {
   id: number | string;
-  provider: "cronofy" | "meetingbaas";
+  provider: Provider;
   external_id: string;
   calendar_event_id: string | null;
   title: string | null;
