@@ -326,12 +326,16 @@ describe.each(engines)("on %s", (engine) => {
         [all[i], all[j]] = [all[j] as SignedRequest, all[i] as SignedRequest];
       }
       const answers = await Promise.all(all.map((request) => send(r, request)));
-      expect(answers.every((a) => a.status === 202)).toBe(true);
+      expect(answers.filter((a) => a.status !== 202)).toEqual([]);
       expect(answers.filter((a) => a.body.status === "accepted" && !a.body.duplicate)).toHaveLength(700);
       expect(answers.filter((a) => a.body.duplicate)).toHaveLength(300);
       await r.inbox.start();
       await r.drain();
-      expect(await r.inbox.counts()).toMatchObject({ total: 700, handled: 700, queued: 0, dead: 0 });
+      expect(await r.inbox.counts()).toEqual({ queued: 0, running: 0, retrying: 0, dead: 0, quarantined: 0 });
+      const [handled] = await r.inbox.database.query<{ n: number | string }>(
+        "SELECT count(*) AS n FROM inbox_deliveries WHERE outcome = 'handled'",
+      );
+      expect(Number(handled?.n)).toBe(700);
       const [timeline] = await r.inbox.database.query<{ n: number | string }>(
         "SELECT count(*) AS n FROM receiver_timeline",
       );

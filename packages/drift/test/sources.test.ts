@@ -197,6 +197,21 @@ describe("an inbox's SQLite database", () => {
     ]);
   });
 
+  it("leaves out deliveries the inbox has forgotten (retention, erasure): their bodies are gone", async () => {
+    const path = join(scratchDir(), "inbox.db");
+    await fillInbox(path, async () => {});
+    const inbox = await createInbox({ webhooks, database: path });
+    try {
+      await inbox.start();
+      await inbox.drain();
+      expect(await inbox.forget({ ids: ["3"] })).toBe(1);
+    } finally {
+      await inbox.stop();
+    }
+    const sources = (await all(openCaptures(path, { provider: "meetingbaas" }))).map((c) => c.source);
+    expect(sources).toEqual(["inbox_captures#1"]);
+  });
+
   it("refuses a SQLite file that is not an inbox's database", async () => {
     const path = join(scratchDir(), "other.db");
     new Database(path).exec("CREATE TABLE t (x)");

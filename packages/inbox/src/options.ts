@@ -3,6 +3,8 @@
 import { hostname } from "node:os";
 import type { MeetingWebhooks } from "@meeting-webhooks/receive";
 import type { Backoff } from "./backoff.js";
+import { type InboxObserver, observerCallbacks } from "./observer.js";
+import type { Retention } from "./retention.js";
 
 export interface InboxOptions {
   /** The webhooks object whose handlers run: `parse` at receipt, `dispatch` from the queue. */
@@ -29,6 +31,13 @@ export interface InboxOptions {
   workerId?: string;
   /** What the inbox cannot return to anyone: a claim or a record that failed, a lease lost (default console.warn). */
   log?: (message: string) => void;
+  /**
+   * Erase the contents (body, headers, issues, drift, last error) of handled and dead deliveries once they are
+   * `maxAgeMs` old, every `intervalMs` (default one hour) while started. Absent or 0: keep them for ever.
+   */
+  retention?: { maxAgeMs: number; intervalMs?: number };
+  /** Callbacks for metrics: each delivery received or refused, each run handled, failed or dead. */
+  observer?: InboxObserver;
 }
 
 export type InboxConfigErrorCode = "invalid_option" | "invalid_database";
@@ -46,7 +55,10 @@ export class InboxConfigError extends Error {
   }
 }
 
-export type Settings = Required<Omit<InboxOptions, "backoff">> & { backoff: Backoff };
+export type Settings = Required<Omit<InboxOptions, "backoff" | "retention">> & {
+  backoff: Backoff;
+  retention: Retention;
+};
 
 function number(value: number | undefined, fallback: number, pointer: string, min: number, integer: boolean) {
   const chosen = value ?? fallback;
@@ -87,6 +99,16 @@ export function settingsOf(options: InboxOptions): Settings {
       "/backoff/jitter",
       'backoff.jitter must be "full" or "equal"',
     );
+  const observer = options.observer ?? {};
+  if (typeof observer !== "object" || observer === null)
+    throw new InboxConfigError("invalid_option", "/observer", "observer must be an object of callbacks");
+  for (const name of observerCallbacks)
+    if (observer[name] !== undefined && typeof observer[name] !== "function")
+      throw new InboxConfigError(
+        "invalid_option",
+        `/observer/${name}`,
+        `observer.${name} must be a function`,
+      );
   return {
     webhooks,
     database: options.database,
@@ -100,5 +122,10 @@ export function settingsOf(options: InboxOptions): Settings {
     poolSize: number(options.poolSize, 10, "/poolSize", 1, true),
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
     log: options.log ?? ((message) => console.warn(`[inbox] ${message}`)),
+    retention: {
+      maxAgeMs: number(options.retention?.maxAgeMs, 0, "/retention/maxAgeMs", 0, true),
+      intervalMs: number(options.retention?.intervalMs, 3_600_000, "/retention/intervalMs", 10, true),
+    },
+    observer,
   };
 }

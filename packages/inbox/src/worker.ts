@@ -1,10 +1,11 @@
 // The worker: claims as many deliveries as it has room for (`concurrency`), runs each, and records how each run
-// ended through one group commit; extends the leases of what it is running (the heartbeat); sleeps until woken (a
-// delivery stored here or, on PostgreSQL, in another process; a run ending) or `pollIntervalMs` passed.
+// ended through one group commit, then says what that commit recorded; extends the leases of what it is running
+// (the heartbeat); sleeps until woken (a delivery stored here or, on PostgreSQL, in another process; a run ending)
+// or `pollIntervalMs` passed.
 import { groupCommit } from "./batcher.js";
 import type { Database } from "./database/seam.js";
 import { type ClaimedDelivery, claim } from "./operations/claim.js";
-import { complete } from "./operations/complete.js";
+import { complete, type Finished } from "./operations/complete.js";
 import { extendLeases } from "./operations/extend-lease.js";
 import { bury, reschedule } from "./operations/fail.js";
 import type { Settlement } from "./run.js";
@@ -18,7 +19,15 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   stopTimeoutMs: number;
   run(delivery: ClaimedDelivery): Promise<Settlement>;
+  /** After each commit: the runs it recorded (not those whose lease had passed to another worker, nor a repeat). */
+  recorded(runs: readonly Recorded[]): void;
   log(message: string): void;
+}
+
+/** A run's end as committed, with what the log adds (the event, the time since receipt). */
+export interface Recorded extends Omit<Finished, "id"> {
+  delivery: ClaimedDelivery;
+  settlement: Settlement;
 }
 
 export interface Worker {
@@ -46,19 +55,28 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const record = groupCommit<Ended, void>(
     async (ended) => {
-      await db.transaction(async (tx) => {
+      const recorded = await db.transaction(async (tx) => {
         const now = db.dialect.now;
-        await complete(
+        const handled = await complete(
           tx,
           now,
           ended.filter((e) => e.settlement.kind === "handled").map((e) => e.delivery.id),
         );
+        const finished = new Map<number, Finished | undefined>(handled.map((row) => [row.id, row]));
         for (const { delivery, settlement } of ended) {
           const failure = { id: delivery.id, owner };
-          if (settlement.kind === "retry") await reschedule(tx, now, { ...failure, ...settlement });
-          else if (settlement.kind === "dead") await bury(tx, now, { ...failure, error: settlement.error });
+          if (settlement.kind === "retry")
+            finished.set(delivery.id, await reschedule(tx, now, { ...failure, ...settlement }));
+          else if (settlement.kind === "dead")
+            finished.set(delivery.id, await bury(tx, now, { ...failure, error: settlement.error }));
         }
+        return ended.flatMap(({ delivery, settlement }): Recorded[] => {
+          const row = finished.get(delivery.id);
+          if (!row) return [];
+          return [{ delivery, settlement, event: row.event, lagMs: row.lagMs }];
+        });
       });
+      options.recorded(recorded);
       return ended.map(() => undefined);
     },
     { maxBatch: 500, inFlight: db.dialect.commitsInFlight },

@@ -1,12 +1,20 @@
 // Deliveries and webhooks for the tests, with no test runner in them: the child processes of the crash and
 // multi-process tests (test/processes/app.ts) use them too.
 import { buildDelivery, meetingbaas } from "@meeting-webhooks/mocks";
+import type { ReceiverSecrets } from "@meeting-webhooks/mocks/conformance";
 import { createMeetingWebhooks, type MeetingWebhooks, type ReceiveOptions } from "@meeting-webhooks/receive";
 
 export const secrets = {
   cronofy: "inbox-test-cronofy-secret",
   callback: "inbox-test-callback-secret",
   webhook: `whsec_${Buffer.from("inbox tests' signing key, 32 b!!").toString("base64")}`,
+};
+
+/** The same secrets in the shape the conformance runner signs with, per route. */
+export const receiverSecrets: ReceiverSecrets = {
+  cronofy: secrets.cronofy,
+  meetingBaasCallback: secrets.callback,
+  meetingBaasWebhook: secrets.webhook,
 };
 
 export function testWebhooks(): MeetingWebhooks {
@@ -21,33 +29,37 @@ export function botId(bot: number): string {
   return `00000000-0000-4000-8000-${String(bot).padStart(12, "0")}`;
 }
 
-/** A signed Meeting BaaS account webhook (`bot.status_change` of `bot`), as `receive` takes it. */
-export async function statusChange(
-  bot: number,
-  step: number,
-  id = `msg_${bot}_${step}`,
+/** A signed Meeting BaaS delivery of `payload` (an object, or text sent byte for byte) on `channel`, as `receive` takes it. */
+export async function signedMeetingBaas(
+  payload: unknown,
+  channel: "webhook" | "callback",
+  id?: string,
 ): Promise<ReceiveOptions> {
+  const url = "http://127.0.0.1/webhooks/meetingbaas";
+  const delivery = await buildDelivery(
+    payload,
+    channel === "webhook"
+      ? { provider: "meetingbaas", channel, url, secret: secrets.webhook, ...(id ? { id } : {}) }
+      : { provider: "meetingbaas", channel, url: `${url}/callback`, secret: secrets.callback },
+  );
+  return { provider: "meetingbaas", channel, body: delivery.body, headers: delivery.headers };
+}
+
+/** A signed Meeting BaaS account webhook (`bot.status_change` of `bot`), as `receive` takes it. */
+export function statusChange(bot: number, step: number, id = `msg_${bot}_${step}`): Promise<ReceiveOptions> {
   const payload = meetingbaas.botStatusChange({ data: { bot_id: botId(bot) } }, { seed: step + 1 });
-  const delivery = await buildDelivery(payload, {
-    provider: "meetingbaas",
-    channel: "webhook",
-    url: "http://127.0.0.1/webhooks/meetingbaas",
-    secret: secrets.webhook,
-    id,
-  });
-  return { provider: "meetingbaas", channel: "webhook", body: delivery.body, headers: delivery.headers };
+  return signedMeetingBaas(payload, "webhook", id);
 }
 
 /** A signed Meeting BaaS callback whose body breaks its contract (`bot.completed` without `data`). */
-export async function brokenCallback(): Promise<ReceiveOptions> {
-  const delivery = await buildDelivery(
-    { event: "bot.completed", data: { bot_id: botId(99) }, extra: null },
-    {
-      provider: "meetingbaas",
-      channel: "callback",
-      url: "http://127.0.0.1/webhooks/meetingbaas/callback",
-      secret: secrets.callback,
-    },
+export function brokenCallback(): Promise<ReceiveOptions> {
+  return signedMeetingBaas({ event: "bot.completed", data: { bot_id: botId(99) }, extra: null }, "callback");
+}
+
+/** A signed Meeting BaaS webhook of an event the contract does not know yet, in a well-formed envelope. */
+export function unknownEvent(): Promise<ReceiveOptions> {
+  return signedMeetingBaas(
+    { event: "bot.stand_in_new_event", data: { bot_id: botId(7) }, extra: null },
+    "webhook",
   );
-  return { provider: "meetingbaas", channel: "callback", body: delivery.body, headers: delivery.headers };
 }

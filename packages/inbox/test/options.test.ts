@@ -16,7 +16,18 @@ describe("inbox options", () => {
       stopTimeoutMs: 30_000,
       retryAfterSeconds: 5,
       poolSize: 10,
+      retention: { maxAgeMs: 0, intervalMs: 3_600_000 },
+      observer: {},
     });
+  });
+
+  it("keeps deliveries' contents for ever unless retention says otherwise, and then looks every hour", () => {
+    const settings = settingsOf({
+      webhooks: testWebhooks(),
+      database: "./inbox.db",
+      retention: { maxAgeMs: 1000 },
+    });
+    expect(settings.retention).toEqual({ maxAgeMs: 1000, intervalMs: 3_600_000 });
   });
 
   it("refuses an option it cannot run with, naming it", () => {
@@ -28,17 +39,18 @@ describe("inbox options", () => {
       }
       return undefined;
     };
-    expect(refused({ concurrency: 0 })).toEqual({ code: "invalid_option", pointer: "/concurrency" });
-    expect(refused({ backoff: { initialMs: 10, maxMs: 5 } })).toEqual({
-      code: "invalid_option",
-      pointer: "/backoff/maxMs",
-    });
-    expect(refused({ backoff: { jitter: "none" } })).toEqual({
-      code: "invalid_option",
-      pointer: "/backoff/jitter",
-    });
+    const mistakes: [options: object, pointer: string][] = [
+      [{ concurrency: 0 }, "/concurrency"],
+      [{ backoff: { initialMs: 10, maxMs: 5 } }, "/backoff/maxMs"],
+      [{ backoff: { jitter: "none" } }, "/backoff/jitter"],
+      [{ webhooks: {} }, "/webhooks"],
+      [{ retention: { maxAgeMs: -1 } }, "/retention/maxAgeMs"],
+      [{ retention: { maxAgeMs: 1000, intervalMs: 0 } }, "/retention/intervalMs"],
+      [{ observer: { handled: "yes" } }, "/observer/handled"],
+    ];
+    for (const [options, pointer] of mistakes)
+      expect(refused(options)).toEqual({ code: "invalid_option", pointer });
     expect(refused({ database: "" })).toEqual({ code: "invalid_database", pointer: "/database" });
-    expect(refused({ webhooks: {} })).toEqual({ code: "invalid_option", pointer: "/webhooks" });
   });
 
   it("reads the database: a postgres:// URL with its schema, anything else a SQLite path", () => {

@@ -3,36 +3,21 @@
 // deliveries in order and one at a time; a delivery is stored once per key, its log row written when it arrives and
 // when it is done, its queue row gone once it is handled or dead.
 import { describe, expect, it } from "vitest";
-import type { Database } from "../src/database/seam.js";
 import { claim } from "../src/operations/claim.js";
 import { complete } from "../src/operations/complete.js";
 import { extendLeases } from "../src/operations/extend-lease.js";
 import { bury, reschedule } from "../src/operations/fail.js";
-import { countDeliveries, getDelivery, listDeliveries, queueLength } from "../src/operations/read.js";
+import {
+  countDeliveries,
+  countsSql,
+  getDelivery,
+  listDeliveries,
+  queueLength,
+} from "../src/operations/read.js";
 import { retry } from "../src/operations/retry.js";
-import { type NewDelivery, storeBatch } from "../src/operations/store.js";
-import { pause, seamForTest, testEngines } from "./support.js";
+import { delivery, pause, seamForTest, store, testEngines } from "./support.js";
 
 const engines = await testEngines();
-
-function delivery(n: number, subject: string | null = `meetingbaas:bot-${n}`): NewDelivery {
-  return {
-    deliveryKey: `key-${n}`,
-    provider: "meetingbaas",
-    channel: "webhook",
-    event: "bot.status_change",
-    subject,
-    status: "accepted",
-    headers: { "svix-id": `msg_${n}` },
-    body: Buffer.from(JSON.stringify({ n })),
-    issues: null,
-    drift: null,
-  };
-}
-
-async function store(db: Database, ...deliveries: NewDelivery[]) {
-  return db.transaction((tx) => storeBatch(tx, db.dialect.now, deliveries));
-}
 
 const ids = (claimed: { id: number }[]) => claimed.map((d) => d.id);
 
@@ -43,7 +28,7 @@ describe.each(engines)("the storage contract on %s", (engine) => {
     expect(stored).toEqual({ id: expect.any(Number), duplicate: false });
     const detail = await getDelivery(db, String(stored?.id));
     expect(detail).toMatchObject({ deliveryKey: "key-1", state: "queued", status: "accepted", attempts: 0 });
-    expect(detail?.body.toString()).toBe('{"n":1}');
+    expect(detail?.body?.toString()).toBe('{"n":1}');
     expect(detail?.headers).toEqual({ "svix-id": "msg_1" });
     expect(await queueLength(db)).toBe(1);
   });
@@ -56,7 +41,7 @@ describe.each(engines)("the storage contract on %s", (engine) => {
     expect(again[1]?.id).toBe(first?.id);
     expect(again[2]?.id).toBe(again[0]?.id);
     expect(await queueLength(db)).toBe(2);
-    expect((await countDeliveries(db)).total).toBe(2);
+    expect(await listDeliveries(db)).toHaveLength(2);
   });
 
   it("a claim skips what another worker holds, and counts the run", async () => {
@@ -206,9 +191,7 @@ describe.each(engines)("the storage contract on %s", (engine) => {
       queued: 2,
       running: 1,
       retrying: 0,
-      handled: 0,
       dead: 0,
-      total: 3,
       quarantined: 1,
     });
     const [quarantined] = await listDeliveries(db, { status: "quarantined" });
@@ -216,5 +199,35 @@ describe.each(engines)("the storage contract on %s", (engine) => {
     expect((await listDeliveries(db, { limit: 2 })).map((d) => d.deliveryKey)).toEqual(["key-3", "key-2"]);
     const page = await listDeliveries(db, { before: quarantined?.id as string });
     expect(page.map((d) => d.deliveryKey)).toEqual(["key-2", "key-1"]);
+  });
+});
+
+describe.each(engines)("counting on %s", (engine) => {
+  it("reads the queue and the log's dead and quarantined indexes, never the whole log", async () => {
+    const db = await seamForTest(engine);
+    const sql = countsSql(db.dialect.now);
+    const log =
+      engine === "sqlite"
+        ? (await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)).map((step) => step.detail)
+        : // On an empty table PostgreSQL rightly prefers a sequential scan; without one, the plan shows what serves.
+          await db.transaction(async (tx) => {
+            await tx.query("SET LOCAL enable_seqscan = off");
+            return (await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`)).map(
+              (step) => step["QUERY PLAN"],
+            );
+          });
+    expect(log.filter((step) => /inbox_deliveries\b|\bd\b/.test(step)).map((step) => step.trim())).toEqual(
+      engine === "sqlite"
+        ? [
+            "SCAN d USING COVERING INDEX inbox_deliveries_dead",
+            "SCAN d USING COVERING INDEX inbox_deliveries_quarantined",
+          ]
+        : [
+            expect.stringMatching(/^-> +Index Only Scan using inbox_deliveries_dead on inbox_deliveries d/),
+            expect.stringMatching(
+              /^-> +Index Only Scan using inbox_deliveries_quarantined on inbox_deliveries d/,
+            ),
+          ],
+    );
   });
 });

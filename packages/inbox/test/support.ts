@@ -1,6 +1,7 @@
 // What the inbox's tests share: the engines to run on (PostgreSQL by test-support's rule: TEST_DATABASE_URL, else
 // 127.0.0.1:5432; one skip line without one, a failure under CI), a fresh database per test that is removed when the
-// test finishes, a webhooks object with test secrets, and signed deliveries built by @meeting-webhooks/mocks.
+// test finishes, an inbox on one, a webhooks object with test secrets, and signed deliveries built by
+// @meeting-webhooks/mocks.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { postgresOrSkip, tempDirForTest } from "@meeting-webhooks/test-support";
@@ -8,6 +9,9 @@ import pg from "pg";
 import { onTestFinished } from "vitest";
 import { openEngine } from "../src/database/open.js";
 import type { Database } from "../src/database/seam.js";
+import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
+import { type NewDelivery, storeBatch } from "../src/operations/store.js";
+import { testWebhooks } from "./fixtures.js";
 
 export * from "./fixtures.js";
 
@@ -73,6 +77,18 @@ export async function seamForTest(engine: EngineName, database?: string): Promis
   return db;
 }
 
+/** An inbox on a fresh database (or `options.database`), polling every 50 ms, stopped when the test finishes. */
+export async function inboxForTest(
+  engine: EngineName,
+  options: Partial<InboxOptions> = {},
+): Promise<{ inbox: Inbox; database: string; webhooks: ReturnType<typeof testWebhooks> }> {
+  const database = options.database ?? (await databaseForTest(engine));
+  const webhooks = (options.webhooks as ReturnType<typeof testWebhooks> | undefined) ?? testWebhooks();
+  const inbox = await createInbox({ pollIntervalMs: 50, log: () => {}, ...options, webhooks, database });
+  onTestFinished(() => inbox.stop());
+  return { inbox, database, webhooks };
+}
+
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
@@ -82,4 +98,25 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await pause(10);
   }
+}
+
+/** A delivery as `storeBatch` takes it, key `key-<n>`, for the storage contract (no signature, no parsing). */
+export function delivery(n: number, subject: string | null = `meetingbaas:bot-${n}`): NewDelivery {
+  return {
+    deliveryKey: `key-${n}`,
+    provider: "meetingbaas",
+    channel: "webhook",
+    event: "bot.status_change",
+    subject,
+    status: "accepted",
+    headers: { "svix-id": `msg_${n}` },
+    body: Buffer.from(JSON.stringify({ n })),
+    issues: null,
+    drift: null,
+  };
+}
+
+/** Stores deliveries in one transaction, as one group commit does. */
+export async function store(db: Database, ...deliveries: NewDelivery[]) {
+  return db.transaction((tx) => storeBatch(tx, db.dialect.now, deliveries));
 }

@@ -1,6 +1,7 @@
 // What the read API shows: deliveries with their state, one delivery with its stored bytes, and counts. The state
 // is derived in one expression from the log's final outcome and the queue row, never stored twice.
 import type { Database, Param } from "../database/seam.js";
+import type { ForgottenBy } from "./forget.js";
 
 export type DeliveryState = "queued" | "running" | "retrying" | "handled" | "dead";
 export type DeliveryStatus = "accepted" | "unknown" | "quarantined";
@@ -26,16 +27,34 @@ export interface DeliveryRecord {
   /** When it may run next (queued and retrying), null once it is final. */
   runAt: Date | null;
   finishedAt: Date | null;
+  /** Why it broke its contract (quarantined); empty once forgotten. */
   issues: unknown[];
+  /** What the contract does not know yet (accepted); empty once forgotten. */
   drift: unknown[];
+  /**
+   * When and why its contents (body, headers, issues, drift, last error) were erased: by the `retention` option, or
+   * by a `request` (`forget`). Null while they are kept.
+   */
+  forgotten: Forgotten | null;
 }
 
-export interface DeliveryDetail extends DeliveryRecord {
-  /** The headers kept to verify it again (never a secret). */
-  headers: Record<string, string>;
-  /** The raw bytes as received. */
-  body: Buffer;
+export interface Forgotten {
+  at: Date;
+  by: ForgottenBy;
 }
+
+/** One delivery with what it said: its headers and raw body, or, once forgotten, neither. */
+export type DeliveryDetail = DeliveryRecord &
+  (
+    | {
+        forgotten: null;
+        /** The headers kept to verify it again (never a secret). */
+        headers: Record<string, string>;
+        /** The raw bytes as received. */
+        body: Buffer;
+      }
+    | { forgotten: Forgotten; headers: null; body: null }
+  );
 
 export interface DeliveryFilter {
   state?: DeliveryState;
@@ -49,14 +68,18 @@ export interface DeliveryFilter {
   limit?: number;
 }
 
+/**
+ * What metrics scrape: the queue's states from the queue table, and the deliveries waiting for a person from two
+ * partial indexes, so the cost follows the queue, not the log. How many were handled is a counter, not a state:
+ * count the observer's `handled` calls.
+ */
 export interface InboxCounts {
   queued: number;
   running: number;
   retrying: number;
-  handled: number;
+  /** Dead and not re-queued: each waits for a person (`retry(id)`). */
   dead: number;
-  /** Every delivery in the log, quarantined ones included. */
-  total: number;
+  /** Every delivery kept because it broke its contract, handled or not, forgotten or not. */
   quarantined: number;
 }
 
@@ -98,12 +121,14 @@ interface Row {
   finished_at: number | null;
   issues: string | null;
   drift: string | null;
+  forgotten_at: number | null;
+  forgotten_by: ForgottenBy | null;
 }
 
 const selected = (now: string) =>
   `SELECT d.id, d.delivery_key, d.provider, d.channel, d.event, d.subject, d.status, ${stateSql(now)} AS state,
           coalesce(q.attempts, d.attempts, 0) AS attempts, coalesce(q.last_error, d.last_error) AS last_error,
-          d.received_at, q.run_at, d.finished_at, d.issues, d.drift`;
+          d.received_at, q.run_at, d.finished_at, d.issues, d.drift, d.forgotten_at, d.forgotten_by`;
 
 function recordOf(row: Row): DeliveryRecord {
   const date = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -123,6 +148,10 @@ function recordOf(row: Row): DeliveryRecord {
     finishedAt: date(row.finished_at),
     issues: row.issues ? JSON.parse(row.issues) : [],
     drift: row.drift ? JSON.parse(row.drift) : [],
+    forgotten:
+      row.forgotten_at === null
+        ? null
+        : { at: new Date(Number(row.forgotten_at)), by: row.forgotten_by ?? "request" },
   };
 }
 
@@ -167,21 +196,25 @@ export async function getDelivery(db: Database, id: string): Promise<DeliveryDet
        FROM inbox_deliveries d LEFT JOIN inbox_queue q ON q.delivery_id = d.id WHERE d.id = $1`,
     [key],
   );
-  return row ? { ...recordOf(row), headers: JSON.parse(row.headers), body: row.body } : undefined;
+  if (!row) return undefined;
+  const record = recordOf(row);
+  return record.forgotten
+    ? { ...record, forgotten: record.forgotten, headers: null, body: null }
+    : { ...record, forgotten: null, headers: JSON.parse(row.headers), body: row.body };
 }
 
-export async function countDeliveries(db: Database): Promise<InboxCounts> {
-  const { now } = db.dialect;
-  const [row] = await db.query<Record<keyof InboxCounts, number>>(
-    `SELECT
+/** The counting statement: the queue table, and the log only through its partial indexes `_dead` and `_quarantined`. */
+export function countsSql(now: string): string {
+  return `SELECT
        (SELECT count(*) FROM inbox_queue q WHERE ${stateCondition("queued", now)}) AS queued,
        (SELECT count(*) FROM inbox_queue q WHERE ${stateCondition("running", now)}) AS running,
        (SELECT count(*) FROM inbox_queue q WHERE ${stateCondition("retrying", now)}) AS retrying,
-       (SELECT count(*) FROM inbox_deliveries d WHERE ${stateCondition("handled", now)}) AS handled,
        (SELECT count(*) FROM inbox_deliveries d WHERE ${stateCondition("dead", now)}) AS dead,
-       (SELECT count(*) FROM inbox_deliveries) AS total,
-       (SELECT count(*) FROM inbox_deliveries d WHERE d.status = 'quarantined') AS quarantined`,
-  );
+       (SELECT count(*) FROM inbox_deliveries d WHERE d.status = 'quarantined') AS quarantined`;
+}
+
+export async function countDeliveries(db: Database): Promise<InboxCounts> {
+  const [row] = await db.query<Record<keyof InboxCounts, number>>(countsSql(db.dialect.now));
   const counts = row as Record<keyof InboxCounts, number>;
   return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as unknown as InboxCounts;
 }

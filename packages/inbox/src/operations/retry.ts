@@ -1,13 +1,15 @@
 // Re-queue a delivery by hand: a dead one goes back into the queue with fresh attempts (its original id, so the
-// deliveries of its subject still queued wait behind it again); one waiting for its next attempt runs now.
+// deliveries of its subject still queued wait behind it again); one waiting for its next attempt runs now. A dead
+// delivery that was forgotten stays dead: its body is gone, and a handler would get nothing to run on.
 import type { Database } from "../database/seam.js";
 
-/** True when the delivery was re-queued; false when it is handled, running, or unknown. */
+/** True when the delivery was re-queued; false when it is handled, running, forgotten, or unknown. */
 export async function retry(db: Database, id: number): Promise<boolean> {
   const { now } = db.dialect;
   return db.transaction(async (tx) => {
     const revived = await tx.query(
-      `UPDATE inbox_deliveries SET outcome = NULL, finished_at = NULL WHERE id = $1 AND outcome = 'dead'
+      `UPDATE inbox_deliveries SET outcome = NULL, finished_at = NULL
+        WHERE id = $1 AND outcome = 'dead' AND forgotten_at IS NULL
        RETURNING id`,
       [id],
     );

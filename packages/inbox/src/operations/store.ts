@@ -1,13 +1,14 @@
 // Store a batch of deliveries, the group commit's one transaction: each new delivery key gets its log row and its
 // queue row together; a key stored before (or twice in the batch) is a duplicate, answered with the first one's id
 // and never queued again.
+import type { Channel, Provider } from "@meeting-webhooks/types";
 import type { Param, Queryable } from "../database/seam.js";
 import { list, rowsOf } from "./sql.js";
 
 export interface NewDelivery {
   deliveryKey: string;
-  provider: string;
-  channel: string;
+  provider: Provider;
+  channel: Channel;
   event: string | null;
   subject: string | null;
   status: "accepted" | "unknown" | "quarantined";
