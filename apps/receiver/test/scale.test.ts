@@ -3,10 +3,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CuttableProxy } from "@meeting-webhooks/test-support";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema, postgresForTests, schemaName } from "./postgres.js";
-import { CuttableProxy, type ReceiverProcess, startProcess, stopProcess } from "./processes.js";
+import { type ReceiverProcess, startProcess, stopProcess } from "./processes.js";
 import { example, type SignedRequest, secrets, webhookRequest } from "./support.js";
 
 const url = await postgresForTests();
@@ -355,7 +356,7 @@ describe.skipIf(!url)("PostgreSQL: replicas and workers as separate processes", 
       );
       expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
     } finally {
-      await proxy.close();
+      await proxy.cut();
     }
   }, 120_000);
 });
