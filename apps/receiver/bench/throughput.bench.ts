@@ -7,7 +7,7 @@
 //   (d) two PostgreSQL replicas over one database, the load split between them;
 //   (e) Prism proxy validating the same requests against specs/receiver/openapi.yaml in front of (a).
 // Then, for SQLite and PostgreSQL (one replica), a steady load at half of the measured maximum for --lag-duration
-// seconds, and the lag from the 2xx to the meeting being updated (processed_at − received_at), p50/p99/max.
+// seconds, and the lag from the 2xx to the delivery being handled (the inbox's finished_at − received_at), p50/p99/max.
 // Targets: (c) ≥ 0.3× (a) with p99 < 50 ms; (d) ≥ 0.9× (c); (b) ≥ 0.5× (a); lag p99 < 1 s on both engines.
 // PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch schema, dropped after); without one, (c) and (d)
 // are skipped. Writes bench/results/throughput.json.
@@ -20,8 +20,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleDocument, specsDir } from "@meeting-webhooks/specs";
 import autocannon from "autocannon";
+import Database from "better-sqlite3";
 import pg from "pg";
-import { SqliteStorage } from "../src/storage/sqlite.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -161,7 +161,7 @@ async function diagnosePostgres<T>(
       (
         await client.query<{ lsn: string; bytes: string; n: number }>(
           `SELECT pg_current_wal_lsn()::text AS lsn, pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text AS bytes,
-                  (SELECT count(*)::int FROM deliveries) AS n`,
+                  (SELECT count(*)::int FROM inbox_deliveries) AS n`,
           [since],
         )
       ).rows[0] as { lsn: string; bytes: string; n: number };
@@ -172,7 +172,7 @@ async function diagnosePostgres<T>(
       while (sampling) {
         const { rows } = await client.query<{ wait: string }>(
           `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait FROM pg_stat_activity
-            WHERE state = 'active' AND query LIKE 'INSERT INTO deliveries%'`,
+            WHERE state = 'active' AND query LIKE 'INSERT INTO inbox_deliveries%'`,
         );
         for (const { wait } of rows) waits.set(wait, (waits.get(wait) ?? 0) + 1);
         await new Promise((r) => setTimeout(r, 20));
@@ -265,6 +265,12 @@ interface LagResult {
   lag: { count: number; p50Ms: number; p99Ms: number; maxMs: number };
 }
 
+/** Percentiles of lags in ms, sorted ascending. */
+function lagOf(ms: number[]): LagResult["lag"] {
+  const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)] ?? 0);
+  return { count: ms.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(ms.at(-1) ?? 0) };
+}
+
 /** A steady load at `rate` req/s, then the lag of the deliveries stored meanwhile. */
 async function steady(
   engine: string,
@@ -337,11 +343,21 @@ try {
   let c: Result | undefined;
   let d: Result | undefined;
   const lags: LagResult[] = [];
-  const sqliteStorage = new SqliteStorage(sqlitePath);
+  // The inbox's log says when each delivery was stored and when its handlers finished (ms, the database's clock).
+  const sqliteLog = new Database(sqlitePath, { readonly: true });
   lags.push(
-    await steady("SQLite", 4102, Math.round(b.requestsPerSecond / 2), (since) => sqliteStorage.lag(since)),
+    await steady("SQLite", 4102, Math.round(b.requestsPerSecond / 2), async (since) =>
+      lagOf(
+        sqliteLog
+          .prepare<[number], { ms: number }>(
+            "SELECT finished_at - received_at AS ms FROM inbox_deliveries WHERE outcome = 'handled' AND received_at >= ? ORDER BY 1",
+          )
+          .all(since.getTime())
+          .map((r) => Number(r.ms)),
+      ),
+    ),
   );
-  await sqliteStorage.close();
+  sqliteLog.close();
   await stop(sqlite);
 
   if (databaseUrl) {
@@ -375,14 +391,11 @@ try {
     try {
       lags.push(
         await steady("PostgreSQL (1 replica)", 4103, Math.round(c.requestsPerSecond / 2), async (since) => {
-          const { rows } = await client.query<{ ms: number }>(
-            "SELECT extract(epoch FROM processed_at - received_at) * 1000 AS ms FROM deliveries WHERE status = 'processed' AND received_at >= $1 ORDER BY 1",
-            [since],
+          const { rows } = await client.query<{ ms: string }>(
+            "SELECT finished_at - received_at AS ms FROM inbox_deliveries WHERE outcome = 'handled' AND received_at >= $1 ORDER BY 1",
+            [since.getTime()],
           );
-          const ms = rows.map((r) => Number(r.ms));
-          const at = (q: number) =>
-            Math.round(ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)] ?? 0);
-          return { count: ms.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(ms.at(-1) ?? 0) };
+          return lagOf(rows.map((r) => Number(r.ms)));
         }),
       );
     } finally {
