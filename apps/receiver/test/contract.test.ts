@@ -33,8 +33,9 @@ beforeAll(async () => {
   documentDir = makeTempDir("meeting-webhooks-receiver-contract-");
   const document = join(documentDir.path, "receiver-openapi.json");
   writeFileSync(document, JSON.stringify(bundleDocument(join(specsDir, "receiver", "openapi.yaml"))));
+  // startPrism waits up to 120 s for Prism to listen (over 20 s on CI's two busy cores): the hook waits longer.
   prism = await startPrism({ document, mode: "proxy", upstream, errors: true });
-}, 90_000);
+}, 140_000);
 
 afterAll(async () => {
   await prism?.stop();

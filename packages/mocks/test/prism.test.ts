@@ -25,6 +25,9 @@ async function deliveries() {
   return { valid, invalid };
 }
 
+// startPrism waits up to 120 s for Prism to listen (its default): the hooks wait a little longer.
+const prismStartMs = 120_000;
+
 function violations(response: Response): { location: string[]; message: string }[] {
   return JSON.parse(response.headers.get("sl-violations") ?? "[]");
 }
@@ -33,7 +36,7 @@ describe("startPrism in mock mode over the receiver contract", () => {
   let prism: PrismServer;
   beforeAll(async () => {
     prism = await startPrism({ document: "receiver" });
-  });
+  }, prismStartMs + 10_000);
   afterAll(() => prism?.stop());
 
   it("starts on loopback and announces every webhook as a path", () => {
@@ -83,7 +86,7 @@ describe("startPrism in proxy mode in front of a receiver", () => {
     await new Promise<void>((ready) => upstream.listen(0, "127.0.0.1", ready));
     const port = (upstream.address() as AddressInfo).port;
     prism = await startPrism({ document: "receiver", mode: "proxy", upstream: `http://127.0.0.1:${port}` });
-  });
+  }, prismStartMs + 10_000);
   afterAll(async () => {
     await prism?.stop();
     upstream?.close();

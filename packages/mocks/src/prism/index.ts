@@ -55,7 +55,10 @@ export interface StartPrismOptions {
   errors?: boolean;
   /** Generate varied responses from the schemas instead of the documents' examples (default false). */
   dynamic?: boolean;
-  /** How long to wait for Prism to listen, in ms (default 30 000). */
+  /**
+   * How long to wait for Prism to listen, in ms (default 120 000). Prism loads and bundles the document first: seconds
+   * on an idle machine, over 30 s on two busy CI cores, so only a Prism that never listens should fail.
+   */
   startTimeoutMs?: number;
   /** Every line Prism prints, e.g. for a verbose mode. */
   onOutput?: (line: string) => void;
@@ -134,10 +137,10 @@ export async function startPrism(options: StartPrismOptions): Promise<PrismServe
       child.kill("SIGKILL");
       fail(
         new Error(
-          `Prism did not listen within ${options.startTimeoutMs ?? 30_000} ms:\n${output.join("\n")}`,
+          `Prism did not listen within ${options.startTimeoutMs ?? 120_000} ms:\n${output.join("\n")}`,
         ),
       );
-    }, options.startTimeoutMs ?? 30_000);
+    }, options.startTimeoutMs ?? 120_000);
     let buffered = "";
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString("utf8");
