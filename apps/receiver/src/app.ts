@@ -12,6 +12,7 @@ import {
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, ConfigError } from "./config.js";
 import { OperationsRecorder } from "./operations.js";
+import { accessControl } from "./plugins/access.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
 import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
@@ -158,6 +159,8 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   app.setNotFoundHandler((request, reply) =>
     send(reply, problemOf(404, "not_found", `No route ${request.method} ${request.url}.`)),
   );
+  // First, so that its deny-by-default hook and headers cover every route registered after it.
+  await app.register(accessControl, { access: config.access, log });
   await app.register(readApiPlugin, { read, retryAfterSeconds });
   if (serves) {
     await app.register(webhooksPlugin, { inbox, bodyLimit: config.bodyLimit, recorder: ingestOps, log });

@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AccessConfig, isAccessConfigError, readAccessConfig } from "./access/config.js";
 import { providerModules, type VariableValues } from "./providers/index.js";
 
 export type Role = "all" | "ingest" | "worker";
@@ -44,6 +45,8 @@ export interface Config {
   docsDir: string;
   /** Log each request (off by default: deliveries are logged by the receiver itself). */
   logRequests: boolean;
+  /** Who may read: READ_API_TOKENS, SESSION_SECRET, READ_API_AUTH and the rate limits (access/config.ts). */
+  access: AccessConfig;
 }
 
 export class ConfigError extends Error {}
@@ -102,10 +105,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const databaseSchema = env.DATABASE_SCHEMA || "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
     throw new ConfigError("DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)");
+  const host = env.HOST || "127.0.0.1";
+  const access = readAccessConfig(env, host);
+  if (isAccessConfigError(access)) throw new ConfigError(access.message);
   const docsDefault = fileURLToPath(new URL("../../docs/dist", import.meta.url));
   return {
     port: integer(env, "PORT", 3000),
-    host: env.HOST || "127.0.0.1",
+    host,
     databasePath,
     databaseUrl,
     databaseSchema,
@@ -123,5 +129,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     downloadAttempts: integer(env, "DOWNLOAD_ATTEMPTS", 4, 1),
     docsDir: env.DOCS_DIR ? resolve(cwd, env.DOCS_DIR) : docsDefault,
     logRequests: env.LOG_REQUESTS === "1",
+    access,
   };
 }
