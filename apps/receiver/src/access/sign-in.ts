@@ -32,7 +32,8 @@ export function decodeSession(value: string, now = Date.now()): Session | undefi
 export function localPath(next: unknown): string {
   if (typeof next !== "string" || next.length > 2048) return "/";
   if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  if (/[\u0000-\u001f\u007f]/.test(next)) return "/";
+  // Printable ASCII only (a request URL is percent-encoded): no control character can split a header.
+  if (!/^[!-~]*$/.test(next)) return "/";
   return next;
 }
 
