@@ -13,7 +13,12 @@ const base = { DATABASE_PATH: ":memory:" };
 describe("access configuration", () => {
   it("on loopback with no variables, access control is off and nothing else changes", () => {
     const { access } = loadConfig(base);
-    expect(access).toMatchObject({ tokens: [], sessionSecrets: [], secureCookies: false, disabledOnPurpose: false });
+    expect(access).toMatchObject({
+      tokens: [],
+      sessionSecrets: [],
+      secureCookies: false,
+      disabledOnPurpose: false,
+    });
   });
 
   it("splits READ_API_TOKENS on commas, for rotation", () => {
@@ -24,7 +29,9 @@ describe("access configuration", () => {
   it("refuses a token shorter than 32 characters, naming its place but never its value", () => {
     const load = () => loadConfig({ ...base, READ_API_TOKENS: `${token(1)},short-token` });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/^READ_API_TOKENS \(entry 2 of the comma-separated list\) is shorter than 32 characters/);
+    expect(load).toThrow(
+      /^READ_API_TOKENS \(entry 2 of the comma-separated list\) is shorter than 32 characters/,
+    );
     expect(load).not.toThrow(/short-token/);
   });
 
@@ -55,7 +62,10 @@ describe("access configuration", () => {
   });
 
   it.each([
-    [{ READ_API_AUTH: "off", READ_API_TOKENS: token(1) }, /READ_API_AUTH=off and READ_API_TOKENS are both set/],
+    [
+      { READ_API_AUTH: "off", READ_API_TOKENS: token(1) },
+      /READ_API_AUTH=off and READ_API_TOKENS are both set/,
+    ],
     [{ READ_API_AUTH: "no" }, /READ_API_AUTH must be on or off/],
     [{ READ_API_AUTH: "on" }, /READ_API_AUTH=on needs READ_API_TOKENS/],
     [{ READ_API_TOKENS: token(1), READ_API_RATE_LIMIT: "0" }, /READ_API_RATE_LIMIT must be an integer ≥ 1/],
@@ -93,7 +103,14 @@ const main = resolve(import.meta.dirname, "..", "dist", "main.js");
 describe.runIf(existsSync(main))("the built receiver on a public HOST without tokens", () => {
   it("exits 2 before opening anything, naming READ_API_TOKENS and READ_API_AUTH", async () => {
     const child = fork(main, [], {
-      env: { ...process.env, HOST: "0.0.0.0", PORT: "0", DATABASE_PATH: ":memory:", READ_API_TOKENS: "", READ_API_AUTH: "" },
+      env: {
+        ...process.env,
+        HOST: "0.0.0.0",
+        PORT: "0",
+        DATABASE_PATH: ":memory:",
+        READ_API_TOKENS: "",
+        READ_API_AUTH: "",
+      },
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
     let stderr = "";
@@ -102,7 +119,9 @@ describe.runIf(existsSync(main))("the built receiver on a public HOST without to
     });
     const code = await new Promise((resolveExit) => child.once("exit", resolveExit));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/configuration error: HOST=0\.0\.0\.0 is not a loopback address and READ_API_TOKENS is unset/);
+    expect(stderr).toMatch(
+      /configuration error: HOST=0\.0\.0\.0 is not a loopback address and READ_API_TOKENS is unset/,
+    );
     expect(stderr).toMatch(/READ_API_AUTH=off/);
   });
 });
