@@ -1228,6 +1228,34 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description No token (`code` `unauthorized`) or not one of READ_API_TOKENS (`invalid_token`): send
+         *     `Authorization: Bearer <token>`. Too many refused tokens from one address are answered 429 instead.
+         */
+        Unauthorized: {
+            headers: {
+                /** @description The Bearer challenge (RFC 6750), with `error="invalid_token"` for a refused token. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many requests (`code` `rate_limited`): more read API requests a minute than READ_API_RATE_LIMIT, or more
+         *     refused tokens than AUTH_FAILURE_LIMIT in 15 minutes, from this address. Retry after `Retry-After` seconds.
+         */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An RFC 9457 problem with a stable `code`. */
         Problem: {
             headers: {
@@ -1297,6 +1325,8 @@ export type Receipt = components['schemas']['Receipt'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseReceipt = components['responses']['Receipt'];
 export type ResponseUnavailable = components['responses']['Unavailable'];
+export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseRateLimited = components['responses']['RateLimited'];
 export type ResponseProblem = components['responses']['Problem'];
 export type ParameterXMbSecret = components['parameters']['XMbSecret'];
 export type ParameterLimit = components['parameters']['Limit'];
@@ -1423,6 +1453,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getMeeting: {
@@ -1447,7 +1479,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listDeliveries: {
@@ -1488,6 +1522,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
     liveness: {
@@ -1537,6 +1573,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
     health: {
