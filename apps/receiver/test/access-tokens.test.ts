@@ -19,7 +19,7 @@ describe("ReadTokens", () => {
     expect(tokens.match(first)).toBe(0);
     expect(equal).toHaveBeenCalledTimes(2);
     // Digests of equal length whatever was presented, so timingSafeEqual never throws and never short-cuts on length.
-    for (const [a, b] of equal.mock.calls) expect([a.length, b.length]).toEqual([32, 32]);
+    for (const [a, b] of equal.mock.calls) expect([a.byteLength, b.byteLength]).toEqual([32, 32]);
   });
 
   it("refuses tokens of any length, a prefix and an extension without throwing", () => {

@@ -123,7 +123,7 @@ async function accessPlugin(app: FastifyInstance, { access, log }: AccessOptions
   if (!enforced) {
     if (access.disabledOnPurpose)
       log(
-        "READ_API_AUTH=off: the read API, the dashboard and the metrics are served without a token on a non-loopback address",
+        "WARNING: READ_API_AUTH=off: the read API, the dashboard and the metrics are served without a token on a non-loopback address",
       );
     app.addHook("onRequest", async (request) => {
       request.accessVia = "open";
