@@ -93,13 +93,8 @@ function rateLimited(reply: FastifyReply, retryAfter: number, detail: string) {
   );
 }
 
-type Limiter = (
-  request: FastifyRequest,
-  options?: { increment?: boolean },
-) => Promise<{ isAllowed: boolean; remaining?: number; isExceeded?: boolean; ttlInSeconds?: number }>;
-
-function limiterOf(app: FastifyInstance, limit: RateLimit): Limiter {
-  return app.createRateLimit({ max: limit.max, timeWindow: limit.windowMs }) as Limiter;
+function limiterOf(app: FastifyInstance, limit: RateLimit) {
+  return app.createRateLimit({ max: limit.max, timeWindow: limit.windowMs });
 }
 
 async function accessPlugin(app: FastifyInstance, { access, log }: AccessOptions) {
@@ -149,7 +144,7 @@ async function accessPlugin(app: FastifyInstance, { access, log }: AccessOptions
   /** Seconds until this address may try again, or 0 when it has failures left. */
   const blockedFor = async (request: FastifyRequest) => {
     const state = await failures(request, { increment: false });
-    return !state.isAllowed && state.remaining === 0 ? (state.ttlInSeconds ?? 1) : 0;
+    return !state.isAllowed && state.remaining === 0 ? Math.max(1, state.ttlInSeconds) : 0;
   };
   const tooManyFailures = "Too many failed tokens from this address: wait for Retry-After seconds.";
 
@@ -169,10 +164,10 @@ async function accessPlugin(app: FastifyInstance, { access, log }: AccessOptions
     }
     if (pathOf(request).startsWith("/api/")) {
       const state = await readLimit(request);
-      if (state.isExceeded)
+      if (!state.isAllowed && state.isExceeded)
         return rateLimited(
           reply,
-          state.ttlInSeconds ?? 1,
+          state.ttlInSeconds,
           "Too many read API requests from this address: wait for Retry-After seconds.",
         );
     }
