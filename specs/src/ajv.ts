@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { listJsonFiles, readJson, specsDir } from "./catalog.js";
-import { providers } from "./providers.js";
 import { formats } from "./formats.js";
+import { providers } from "./providers.js";
 
 /** Base URI of the schema ids. `.invalid` is reserved: nothing is ever fetched from it. */
 export const schemaIdBase = "https://meeting-webhooks.invalid/specs/";

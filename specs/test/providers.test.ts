@@ -28,6 +28,30 @@ describe("the provider list", () => {
     expect(folders.sort()).toEqual(providers.map((provider) => providerInfo[provider].specFolder).sort());
   });
 
+  it("is the enum of every `provider` field of the receiver's own API (specs/receiver/schemas)", () => {
+    const enums: unknown[] = [];
+    const walk = (node: unknown): void => {
+      if (node === null || typeof node !== "object") return;
+      if (Array.isArray(node)) {
+        for (const item of node) walk(item);
+        return;
+      }
+      for (const [key, value] of Object.entries(node)) {
+        const property = value as { enum?: unknown };
+        if (key === "provider" && property && typeof property === "object" && "enum" in property) {
+          enums.push(property.enum);
+        }
+        walk(value);
+      }
+    };
+    const folder = join(specsDir, "receiver", "schemas");
+    for (const file of readdirSync(folder).filter((name) => name.endsWith(".json"))) {
+      walk(JSON.parse(readFileSync(join(folder, file), "utf8")));
+    }
+    expect(enums.length).toBeGreaterThan(0);
+    for (const values of enums) expect(values).toEqual([...providers]);
+  });
+
   it("keys each entry by its own id", () => {
     for (const provider of providers) expect(providerInfo[provider].id).toBe(provider);
   });

@@ -28,7 +28,9 @@ describe("the advice for expired artifact URLs", () => {
   it.each(providers)("is %s's module's, on the page of a meeting that needs fresh URLs", async (provider) => {
     const page = await renderMeetingPage(readSideWith(meetingOf(provider, true)), 1);
     expect(page).toContain(freshUrlsAdviceHtml(provider));
-    const others = providers.filter((other) => moduleOf(other).freshUrlsAdvice !== moduleOf(provider).freshUrlsAdvice);
+    const others = providers.filter(
+      (other) => moduleOf(other).freshUrlsAdvice !== moduleOf(provider).freshUrlsAdvice,
+    );
     for (const other of others) expect(page).not.toContain(freshUrlsAdviceHtml(other));
   });
 

@@ -21,7 +21,14 @@ import type { NewDelivery, Stored } from "./operations/store.js";
  */
 const signatureHeaders: { readonly [P in Provider]: readonly string[] } = {
   cronofy: ["cronofy-hmac-sha256"],
-  meetingbaas: ["svix-id", "svix-timestamp", "svix-signature", "webhook-id", "webhook-timestamp", "webhook-signature"],
+  meetingbaas: [
+    "svix-id",
+    "svix-timestamp",
+    "svix-signature",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+  ],
 };
 
 /** The headers kept with the body: enough to verify it again and to tell who sent it. */

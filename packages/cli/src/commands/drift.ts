@@ -10,7 +10,14 @@ import {
   writeProposal,
 } from "@meeting-webhooks/drift";
 import type { Channel } from "@meeting-webhooks/types";
-import { channelOption, commandLine, onePositional, providerChoices, providerOption, providerPlaceholder } from "../args.js";
+import {
+  channelOption,
+  commandLine,
+  onePositional,
+  providerChoices,
+  providerOption,
+  providerPlaceholder,
+} from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
 export const driftHelp = `Usage: meeting-webhooks drift --provider ${providerPlaceholder} [options] <captures>

@@ -13,7 +13,14 @@ import {
   webhookCatalog,
 } from "@meeting-webhooks/mocks";
 import type { Channel, Provider } from "@meeting-webhooks/types";
-import { channelOption, commandLine, methodOption, providerChoices, providerOption, providerPlaceholder } from "../args.js";
+import {
+  channelOption,
+  commandLine,
+  methodOption,
+  providerChoices,
+  providerOption,
+  providerPlaceholder,
+} from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import { signingSecrets } from "../secrets.js";
 

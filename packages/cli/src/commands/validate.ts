@@ -3,7 +3,14 @@
 import type { SchemaIssue } from "@meeting-webhooks/receive";
 import { envelopeSchemaOf, validatePayload } from "@meeting-webhooks/receive/validate";
 import type { Channel } from "@meeting-webhooks/types";
-import { channelOption, commandLine, onePositional, providerChoices, providerOption, providerPlaceholder } from "../args.js";
+import {
+  channelOption,
+  commandLine,
+  onePositional,
+  providerChoices,
+  providerOption,
+  providerPlaceholder,
+} from "../args.js";
 import { type Io, readInput } from "../io.js";
 
 export const validateHelp = `Usage: meeting-webhooks validate --provider ${providerPlaceholder} [options] <file|->
