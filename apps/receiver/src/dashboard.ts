@@ -2,9 +2,11 @@
 // The dashboard: server-rendered HTML, no script, no external asset. Meetings with status, provider, duration,
 // timeline and transcript; the deliveries log with quarantined and unknown ones.
 
+import { isProvider } from "@meeting-webhooks/specs/providers";
 import { driftSummary } from "./drift.js";
 import { escapeHtml } from "./html.js";
 import { renderOperationsBody } from "./operations-view.js";
+import { moduleOf } from "./providers/index.js";
 import type { ReadSide } from "./read-side.js";
 
 export { escapeHtml };
@@ -29,6 +31,18 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:">
 <link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body}</body></html>`;
+}
+
+/**
+ * What an expired artifact URL calls for: the provider module's advice (where fresh URLs come from is provider
+ * knowledge), its `code` spans shown as code. A row stored under a provider this receiver no longer knows gets the
+ * general case.
+ */
+export function freshUrlsAdviceHtml(provider: unknown): string {
+  const advice = isProvider(provider)
+    ? moduleOf(provider).freshUrlsAdvice
+    : "An artifact URL expired: the provider must send fresh URLs.";
+  return escapeHtml(advice).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
 
 function badge(status: unknown): string {
@@ -150,7 +164,7 @@ export async function renderMeetingPage(storage: ReadSide, id: number): Promise<
 <p>${badge(m.status)} ${escapeHtml(m.provider)} · <code>${escapeHtml(m.externalId)}</code> · ${duration(m.durationSeconds)}
 ${m.platform ? ` · ${escapeHtml(m.platform)}` : ""}${m.start ? ` · ${escapeHtml(m.start)}` : ""}</p>
 ${m.failureReason ? `<p>Failure: ${escapeHtml(m.failureReason)}</p>` : ""}
-${m.needsRetryCallback ? "<p>An artifact URL expired: fresh URLs come from Meeting BaaS <code>GET /v2/bots/{bot_id}</code>; <code>POST /v2/bots/{bot_id}/retry-callback</code> also sends the callback again with new URLs.</p>" : ""}
+${m.needsRetryCallback ? `<p>${freshUrlsAdviceHtml(m.provider)}</p>` : ""}
 <h2>Timeline</h2><table><tbody>${timeline}</tbody></table>
 <h2>Participants</h2><p>${(m.participants as any[]).map((p) => escapeHtml(p.name) + (p.speaker ? " (spoke)" : "")).join(", ") || '<span class="muted">none known</span>'}</p>
 <h2>Artifacts</h2><ul>${artifacts || '<li class="muted">none</li>'}</ul>
