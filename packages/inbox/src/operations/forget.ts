@@ -133,7 +133,7 @@ export async function forget(
   const selection = selectionOf(filter);
   const ids = filter.ids?.map(idOf).filter((id) => id !== undefined);
   const { now } = db.dialect;
-  const within = (chunk: readonly string[]): Selection => ({
+  const within = (chunk: readonly number[]): Selection => ({
     where: [...selection.where, `d.id IN (${list(selection.params.length + 1, chunk.length)})`],
     params: [...selection.params, ...chunk],
   });
