@@ -147,7 +147,10 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   });
   const read = readSide(inbox, [ingestOps, workerOps]);
 
-  const app = Fastify({ ...fastifyLoggerOf(config.logRequests, options.logStream), bodyLimit: config.bodyLimit });
+  const app = Fastify({
+    ...fastifyLoggerOf(config.logRequests, options.logStream),
+    bodyLimit: config.bodyLimit,
+  });
   app.setErrorHandler(
     (error: { statusCode?: number; validation?: unknown; message: string }, _request, reply) => {
       if (error.validation) return send(reply, problemOf(400, "bad_request", error.message));

@@ -3,7 +3,7 @@
 // (x-mb-secret, signatures, Authorization, cookies all authenticate), or an error's message (parsers quote the
 // body in theirs). test/logs.test.ts searches everything the receiver logs for secrets, signatures, a token and a
 // transcript line.
-import type { FastifyServerOptions } from "fastify";
+import { type FastifyServerOptions, LogController } from "fastify";
 
 /** Where logs go: Fastify's request log and the receiver's own lines (a file, a test's capture); stdout by default. */
 export interface LogDestination {
@@ -18,7 +18,11 @@ interface LoggedRequest {
 }
 
 /** A request as the log shows it: method, path without its query, remote address. */
-export function requestForLog(request: LoggedRequest): { method: string; path: string; remoteAddress?: string } {
+export function requestForLog(request: LoggedRequest): {
+  method: string;
+  path: string;
+  remoteAddress?: string;
+} {
   const at = request.url.indexOf("?");
   const remoteAddress = request.ip ?? request.socket?.remoteAddress;
   return {
@@ -29,7 +33,11 @@ export function requestForLog(request: LoggedRequest): { method: string; path: s
 }
 
 /** An error as the log shows it: its kind and code, never its message (it may quote what was received). */
-export function errorForLog(error: { name?: string; code?: unknown; statusCode?: unknown }): Record<string, unknown> {
+export function errorForLog(error: {
+  name?: string;
+  code?: unknown;
+  statusCode?: unknown;
+}): Record<string, unknown> {
   return {
     type: error.name ?? "Error",
     ...(typeof error.code === "string" ? { code: error.code } : {}),
@@ -44,7 +52,7 @@ export function errorForLog(error: { name?: string; code?: unknown; statusCode?:
 export function fastifyLoggerOf(
   logRequests: boolean,
   destination: LogDestination | undefined,
-): Pick<FastifyServerOptions, "logger" | "disableRequestLogging"> {
+): Pick<FastifyServerOptions, "logger" | "logController"> {
   if (!logRequests && !destination) return { logger: false };
   return {
     logger: {
@@ -53,10 +61,12 @@ export function fastifyLoggerOf(
       serializers: {
         req: (request: LoggedRequest) => requestForLog(request),
         res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
-        err: (error: { name?: string; code?: unknown; statusCode?: unknown }) => errorForLog(error),
+        // Fastify's types want pino's full error shape (message, stack); leaving those out is the point.
+        err: errorForLog as never,
       },
     },
-    disableRequestLogging: !logRequests,
+    // A destination without LOG_REQUESTS still gets the receiver's and Fastify's other lines, not one per request.
+    logController: new LogController({ disableRequestLogging: !logRequests }),
   };
 }
 

@@ -59,7 +59,12 @@ describe.each(engines)("erasing a meeting on %s", (engine) => {
   it("deletes the timeline, participants, artifacts and transcript, and blanks its deliveries' bodies and headers", async () => {
     receiver = await startReceiver({}, { fetch: downloads });
     const { id } = await completedMeeting(receiver);
-    const tables = ["receiver_timeline", "receiver_participants", "receiver_artifacts", "receiver_transcripts"];
+    const tables = [
+      "receiver_timeline",
+      "receiver_participants",
+      "receiver_artifacts",
+      "receiver_transcripts",
+    ];
     for (const table of tables) expect(await rowsOf(receiver, table, id)).toBeGreaterThan(0);
     await receiver.app.inject({ method: "DELETE", url: `/api/meetings/${id}` });
     for (const table of tables) expect(await rowsOf(receiver, table, id)).toBe(0);
@@ -77,7 +82,11 @@ describe.each(engines)("erasing a meeting on %s", (engine) => {
       { at: expect.any(String), by: "request" },
     ]);
     // What stays: enough to recognise a retry, and nothing anyone said.
-    expect(deliveries[0]).toMatchObject({ provider: "meetingbaas", event: "bot.completed", state: "handled" });
+    expect(deliveries[0]).toMatchObject({
+      provider: "meetingbaas",
+      event: "bot.completed",
+      state: "handled",
+    });
   });
 
   it("answers a provider's retry of an erased meeting's delivery as a duplicate that re-creates nothing", async () => {

@@ -24,7 +24,10 @@ const cookie = "session=sess_logs-test-9a8b7c6d5e4f";
 
 const downloads: FetchLike = async (input) => {
   if (input.startsWith("https://cronofy-resources.example.invalid/"))
-    return Response.json({ resource: { download_url: "https://downloads.cronofy.test/t.json" } }, { status: 302 });
+    return Response.json(
+      { resource: { download_url: "https://downloads.cronofy.test/t.json" } },
+      { status: 302 },
+    );
   if (input.startsWith("https://downloads.cronofy.test/")) return Response.json(cronofyTranscript);
   return Response.json(meetingBaasTranscript);
 };
@@ -75,7 +78,10 @@ describe("what the receiver logs", () => {
     );
     for (const request of sent) expect((await inject(receiver, request)).status).toBe(202);
     // Refused ones too: a wrong secret and a wrong signature are values someone tried, and still never logged.
-    const wrongSecret = callbackRequest(example("meetingbaas/examples/bot.completed.json"), "wrong-secret-0b1c");
+    const wrongSecret = callbackRequest(
+      example("meetingbaas/examples/bot.completed.json"),
+      "wrong-secret-0b1c",
+    );
     const wrongSignature = webhookRequest(example("meetingbaas/examples/bot.completed.json"), {
       key: Buffer.from("not the signing key at all 0123"),
     });
@@ -120,7 +126,11 @@ describe("what the receiver logs", () => {
       .flatMap((entry) => (entry.req ? [entry.req] : []));
     expect(requests.length).toBeGreaterThanOrEqual(sent.length + 3);
     for (const req of requests) expect(Object.keys(req).sort()).toEqual(["method", "path", "remoteAddress"]);
-    expect(requests).toContainEqual({ method: "DELETE", path: expect.stringMatching(/^\/api\/meetings\/\d+$/), remoteAddress: expect.any(String) });
+    expect(requests).toContainEqual({
+      method: "DELETE",
+      path: expect.stringMatching(/^\/api\/meetings\/\d+$/),
+      remoteAddress: expect.any(String),
+    });
     expect(requests).toContainEqual({ method: "GET", path: "/", remoteAddress: expect.any(String) });
     expect(captured()).toMatch(/\[receiver\] meeting \d+ erased on request/);
   });

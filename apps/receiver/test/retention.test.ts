@@ -74,7 +74,12 @@ describe.each(engines)("retention on %s", (engine) => {
     ]);
     expect(kept?.bytes).toBeGreaterThan(0);
     const { deliveries } = (await receiver.app.inject({ method: "GET", url: "/api/deliveries" })).json();
-    expect(deliveries.map((d: { status: string; forgotten: { by: string } | null }) => [d.status, d.forgotten?.by ?? null])).toEqual([
+    expect(
+      deliveries.map((d: { status: string; forgotten: { by: string } | null }) => [
+        d.status,
+        d.forgotten?.by ?? null,
+      ]),
+    ).toEqual([
       ["accepted", null],
       ["quarantined", "retention"],
       ["accepted", "retention"],
@@ -98,7 +103,11 @@ describe.each(engines)("retention on %s", (engine) => {
     await age(receiver, 31);
     await receiver.runRetention();
     const meeting = await meetingOf(receiver, meetingId);
-    expect(meeting).toMatchObject({ status: "completed", transcript: null, transcriptErasedAt: expect.any(String) });
+    expect(meeting).toMatchObject({
+      status: "completed",
+      transcript: null,
+      transcriptErasedAt: expect.any(String),
+    });
     expect(meeting.timeline.length).toBeGreaterThan(0);
     const [row] = await receiver.inbox.database.query<{ segments: string }>(
       "SELECT segments FROM receiver_transcripts WHERE meeting_id = $1",
@@ -148,7 +157,9 @@ describe.each(engines)("retention on %s", (engine) => {
 
   it("runs no pass in a process that only stores", async () => {
     receiver = await startReceiver({ env: { RETENTION_INTERVAL_MS: "20" } }, { process: false });
-    expect((await inject(receiver, webhookRequest(example("meetingbaas/examples/bot.completed.json")))).status).toBe(202);
+    expect(
+      (await inject(receiver, webhookRequest(example("meetingbaas/examples/bot.completed.json")))).status,
+    ).toBe(202);
     await age(receiver, 31);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await bodies(receiver))[0]?.bytes).toBeGreaterThan(0);
@@ -177,7 +188,9 @@ describe("RETENTION_DAYS", () => {
   it("refuses anything but a whole number of days ≥ 0, naming the variable", () => {
     for (const bad of ["-1", "1.5", "thirty", "1e400"]) {
       expect(() => loadConfig({ ...base, RETENTION_DAYS: bad }), bad).toThrow(ConfigError);
-      expect(() => loadConfig({ ...base, RETENTION_DAYS: bad }), bad).toThrow(/^RETENTION_DAYS must be an integer ≥ 0/);
+      expect(() => loadConfig({ ...base, RETENTION_DAYS: bad }), bad).toThrow(
+        /^RETENTION_DAYS must be an integer ≥ 0/,
+      );
     }
     expect(() => loadConfig({ ...base, RETENTION_INTERVAL_MS: "5" })).toThrow(/^RETENTION_INTERVAL_MS /);
   });

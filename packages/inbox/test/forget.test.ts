@@ -171,9 +171,7 @@ describe.each(engines)("the erasure contract on %s", (engine) => {
     await expect(refused).rejects.toMatchObject({ code: "deliveries_pending", pending: 1 });
     expect((await getDelivery(db, done as string))?.forgotten).toBeNull();
     await claim(db, "w1", 1, 60_000);
-    await expect(
-      forget(db, { ids: [done as string, "3"] }, { whenPending: "refuse" }),
-    ).resolves.toBe(1);
+    await expect(forget(db, { ids: [done as string, "3"] }, { whenPending: "refuse" })).resolves.toBe(1);
   });
 
   it("runs alsoErase in the erasure's transaction: its writes commit with it, and when it throws nothing is erased", async () => {

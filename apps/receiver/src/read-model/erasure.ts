@@ -19,7 +19,12 @@ export async function meetingSubject(db: Queryable, id: number): Promise<string 
  * the meeting's, and stays.
  */
 export async function eraseMeeting(tx: Queryable, id: number): Promise<boolean> {
-  for (const table of ["receiver_timeline", "receiver_participants", "receiver_artifacts", "receiver_transcripts"])
+  for (const table of [
+    "receiver_timeline",
+    "receiver_participants",
+    "receiver_artifacts",
+    "receiver_transcripts",
+  ])
     await tx.query(`DELETE FROM ${table} WHERE meeting_id = $1`, [id]);
   const deleted = await tx.query<{ id: number | string }>(
     "DELETE FROM receiver_meetings WHERE id = $1 RETURNING id",
