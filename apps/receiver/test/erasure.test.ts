@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Receiver } from "../src/app.js";
 import type { FetchLike } from "../src/providers/index.js";
 import {
+  cronofyRequest,
   example,
   inject,
   type SignedRequest,
@@ -29,6 +30,9 @@ async function completedMeeting(r: Receiver): Promise<{ id: number; requests: Si
   const [meeting] = (await r.app.inject({ method: "GET", url: "/api/meetings" })).json().meetings;
   return { id: meeting.id, requests };
 }
+
+const meetingOf = async (r: Receiver, id: number) =>
+  (await r.app.inject({ method: "GET", url: `/api/meetings/${id}` })).json();
 
 const rowsOf = async (r: Receiver, table: string, id: number) =>
   (await r.inbox.database.query(`SELECT * FROM ${table} WHERE meeting_id = $1`, [id])).length;
@@ -103,6 +107,41 @@ describe.each(engines)("erasing a meeting on %s", (engine) => {
     expect(await receiver.inbox.deliveries()).toHaveLength(2);
     for (const table of ["receiver_timeline", "receiver_transcripts"])
       expect(await rowsOf(receiver, table, id)).toBe(0);
+  });
+
+  it("erases a Cronofy meeting the same way: its agent's deliveries are the meeting's", async () => {
+    const cronofyTranscript = example("cronofy/examples/transcript.json");
+    const cronofyDownloads: FetchLike = async (input) =>
+      input.startsWith("https://cronofy-resources.example.invalid/")
+        ? Response.json(
+            { resource: { download_url: "https://downloads.cronofy.test/t.json" } },
+            { status: 302 },
+          )
+        : input.startsWith("https://downloads.cronofy.test/")
+          ? Response.json(cronofyTranscript)
+          : Response.json(transcription);
+    receiver = await startReceiver({ env: { CRONOFY_API_KEY: "key" } }, { fetch: cronofyDownloads });
+    for (const file of ["meeting_agent_activated.json", "meeting_agent_complete.json"])
+      expect((await inject(receiver, cronofyRequest(example(`cronofy/examples/${file}`)))).status).toBe(202);
+    // Another meeting, which stays as it was.
+    const other = example("meetingbaas/examples/bot.completed.json");
+    expect((await inject(receiver, webhookRequest(other))).status).toBe(202);
+    await receiver.drain();
+    const { meetings } = (
+      await receiver.app.inject({ method: "GET", url: "/api/meetings?provider=cronofy" })
+    ).json();
+    expect((await meetingOf(receiver, meetings[0].id)).transcript.length).toBeGreaterThan(0);
+    const erased = await receiver.app.inject({ method: "DELETE", url: `/api/meetings/${meetings[0].id}` });
+    expect(erased.statusCode).toBe(204);
+    const byProvider = (await receiver.inbox.deliveries()).map((d) => [d.provider, d.forgotten?.by ?? null]);
+    expect(byProvider.sort()).toEqual([
+      ["cronofy", "request"],
+      ["cronofy", "request"],
+      ["meetingbaas", null],
+    ]);
+    const left = (await receiver.app.inject({ method: "GET", url: "/api/meetings" })).json().meetings;
+    expect(left.map((m: { provider: string }) => m.provider)).toEqual(["meetingbaas"]);
+    expect((await meetingOf(receiver, left[0].id)).transcript).not.toBeNull();
   });
 
   it("answers 409 while one of its deliveries is still being processed, and erases nothing", async () => {
