@@ -11,8 +11,10 @@ import {
 } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, ConfigError } from "./config.js";
+import { fastifyLoggerOf, type LogDestination, lineLog } from "./logger.js";
 import { OperationsRecorder } from "./operations.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
+import { erasurePlugin } from "./plugins/erasure.js";
 import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
 import { webhooksPlugin } from "./plugins/webhooks.js";
@@ -20,6 +22,7 @@ import { registerProcessing } from "./processing.js";
 import { type FetchLike, moduleOf, providerModules } from "./providers/index.js";
 import { migrateReadModel } from "./read-model/open.js";
 import { type ReadSide, readSide } from "./read-side.js";
+import { retentionOf } from "./retention.js";
 
 export { insideDocs } from "./plugins/docs.js";
 
@@ -31,6 +34,8 @@ export interface Receiver {
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Writes the operations counters now (they are written every 5 s). */
   flushOperations(): Promise<void>;
+  /** One retention pass now (RETENTION_DAYS), as the workers run it every RETENTION_INTERVAL_MS; how many rows. */
+  runRetention(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,8 @@ export interface ReceiverOptions {
   /** Run the handlers from the queue in this process (default true, unless the role is `ingest`). */
   process?: boolean;
   log?: (message: string) => void;
+  /** Where Fastify's logger and, unless `log` is given, the receiver's own lines go (see src/logger.ts). */
+  logStream?: LogDestination;
 }
 
 /** `Retry-After` of a 503, in seconds. */
@@ -102,7 +109,7 @@ export function databaseOf(config: Pick<Config, "databaseUrl" | "databaseSchema"
 }
 
 export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? (options.logStream ? lineLog(options.logStream) : () => {});
   const webhooks = meetingWebhooksOf(config);
   const inbox = await createInbox({
     webhooks,
@@ -115,6 +122,8 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     workerId: config.processName,
     retryAfterSeconds,
     log,
+    // Passes run only in processes that start the inbox's workers (roles all and worker).
+    retention: retentionOf(config, () => inbox.database.dialect),
   });
   try {
     await migrateReadModel(inbox.database);
@@ -138,7 +147,10 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   });
   const read = readSide(inbox, [ingestOps, workerOps]);
 
-  const app = Fastify({ logger: config.logRequests, bodyLimit: config.bodyLimit });
+  const app = Fastify({
+    ...fastifyLoggerOf(config.logRequests, options.logStream),
+    bodyLimit: config.bodyLimit,
+  });
   app.setErrorHandler(
     (error: { statusCode?: number; validation?: unknown; message: string }, _request, reply) => {
       if (error.validation) return send(reply, problemOf(400, "bad_request", error.message));
@@ -161,7 +173,12 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   await app.register(readApiPlugin, { read, retryAfterSeconds });
   if (serves) {
     await app.register(webhooksPlugin, { inbox, bodyLimit: config.bodyLimit, recorder: ingestOps, log });
-    await app.register(pagesPlugin, { read, docsAvailable: () => docsBuilt(config.docsDir) });
+    await app.register(erasurePlugin, { inbox, log });
+    await app.register(pagesPlugin, {
+      read,
+      docsAvailable: () => docsBuilt(config.docsDir),
+      retentionDays: config.retentionDays,
+    });
     await app.register(docsPlugin, { docsDir: config.docsDir, log });
   }
 
@@ -178,6 +195,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
       await ingestOps?.flush();
       await workerOps?.flush();
     },
+    runRetention: () => inbox.runRetention(),
     async close() {
       await app.close();
       await ingestOps?.stop();
