@@ -1,7 +1,7 @@
 // The sample receiver, built on @meeting-webhooks/inbox: one webhooks object whose typed handlers (processing.ts) the
 // inbox runs from its queue, and Fastify plugins per capability — the provider routes (the inbox behind receive's
 // Fastify adapter), the read API, the dashboard, the docs site. Its roles split the same code across processes.
-import { createInbox, type Inbox } from "@meeting-webhooks/inbox";
+import { createInbox, type Inbox, type InboxObserver } from "@meeting-webhooks/inbox";
 import {
   createMeetingWebhooks,
   type MeetingWebhooks,
@@ -11,8 +11,11 @@ import {
 } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, ConfigError } from "./config.js";
+import { createReceiverMetrics, type ReceiverMetrics } from "./metrics.js";
+import { fanOut } from "./observers.js";
 import { OperationsRecorder } from "./operations.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
+import { metricsPlugin } from "./plugins/metrics.js";
 import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
 import { webhooksPlugin } from "./plugins/webhooks.js";
@@ -27,6 +30,8 @@ export interface Receiver {
   app: FastifyInstance;
   inbox: Inbox;
   read: ReadSide;
+  /** This receiver's Prometheus metrics (served at `GET /metrics`). */
+  metrics: ReceiverMetrics;
   /** Resolves once every stored delivery is processed or dead (tests, and a graceful hand-over). */
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Writes the operations counters now (they are written every 5 s). */
@@ -39,6 +44,8 @@ export interface ReceiverOptions {
   /** Run the handlers from the queue in this process (default true, unless the role is `ingest`). */
   process?: boolean;
   log?: (message: string) => void;
+  /** Hears what the inbox does, besides the receiver's metrics. */
+  observer?: InboxObserver;
 }
 
 /** `Retry-After` of a 503, in seconds. */
@@ -104,6 +111,7 @@ export function databaseOf(config: Pick<Config, "databaseUrl" | "databaseSchema"
 export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
   const log = options.log ?? (() => {});
   const webhooks = meetingWebhooksOf(config);
+  const metrics = createReceiverMetrics(log);
   const inbox = await createInbox({
     webhooks,
     database: databaseOf(config),
@@ -115,7 +123,9 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     workerId: config.processName,
     retryAfterSeconds,
     log,
+    observer: fanOut(metrics.observer, options.observer),
   });
+  metrics.countQueue(() => inbox.counts());
   try {
     await migrateReadModel(inbox.database);
   } catch (error) {
@@ -134,6 +144,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     config,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     recorder: workerOps,
+    metrics,
     log,
   });
   const read = readSide(inbox, [ingestOps, workerOps]);
@@ -159,6 +170,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     send(reply, problemOf(404, "not_found", `No route ${request.method} ${request.url}.`)),
   );
   await app.register(readApiPlugin, { read, retryAfterSeconds });
+  await app.register(metricsPlugin, { metrics });
   if (serves) {
     await app.register(webhooksPlugin, { inbox, bodyLimit: config.bodyLimit, recorder: ingestOps, log });
     await app.register(pagesPlugin, { read, docsAvailable: () => docsBuilt(config.docsDir) });
@@ -173,6 +185,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     app,
     inbox,
     read,
+    metrics,
     drain: (drainOptions) => inbox.drain(drainOptions),
     async flushOperations() {
       await ingestOps?.flush();
