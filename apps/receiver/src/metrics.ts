@@ -62,6 +62,8 @@ function processMetrics(): Registry {
 
 /** A receiver's metrics; `log` hears, once, that the queue could not be counted (the scrape still answers). */
 export function createReceiverMetrics(log: (message: string) => void = () => {}): ReceiverMetrics {
+  // Started now, not at the first scrape: the GC and event-loop collectors only see what happens after they start.
+  const ofProcess = processMetrics();
   const registry = new Registry();
   const registers = [registry];
   const deliveries = new Counter({
@@ -154,6 +156,6 @@ export function createReceiverMetrics(log: (message: string) => void = () => {})
     downloaded: (provider, outcome) => downloads.inc({ provider, outcome }),
     contentType: registry.contentType,
     registry,
-    scrape: () => Registry.merge([processMetrics(), registry]).metrics(),
+    scrape: () => Registry.merge([ofProcess, registry]).metrics(),
   };
 }
