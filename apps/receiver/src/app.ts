@@ -1,7 +1,7 @@
 // The sample receiver, built on @meeting-webhooks/inbox: one webhooks object whose typed handlers (processing.ts) the
 // inbox runs from its queue, and Fastify plugins per capability — the provider routes (the inbox behind receive's
 // Fastify adapter), the read API, the dashboard, the docs site. Its roles split the same code across processes.
-import { createInbox, type Inbox } from "@meeting-webhooks/inbox";
+import { createInbox, type Inbox, type InboxObserver } from "@meeting-webhooks/inbox";
 import {
   createMeetingWebhooks,
   type MeetingWebhooks,
@@ -12,9 +12,12 @@ import {
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, ConfigError } from "./config.js";
 import { fastifyLoggerOf, type LogDestination, lineLog } from "./logger.js";
+import { createReceiverMetrics, type ReceiverMetrics } from "./metrics.js";
+import { fanOut } from "./observers.js";
 import { OperationsRecorder } from "./operations.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
 import { erasurePlugin } from "./plugins/erasure.js";
+import { metricsPlugin } from "./plugins/metrics.js";
 import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
 import { webhooksPlugin } from "./plugins/webhooks.js";
@@ -30,6 +33,8 @@ export interface Receiver {
   app: FastifyInstance;
   inbox: Inbox;
   read: ReadSide;
+  /** This receiver's Prometheus metrics (served at `GET /metrics`). */
+  metrics: ReceiverMetrics;
   /** Resolves once every stored delivery is processed or dead (tests, and a graceful hand-over). */
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Writes the operations counters now (they are written every 5 s). */
@@ -46,6 +51,8 @@ export interface ReceiverOptions {
   log?: (message: string) => void;
   /** Where Fastify's logger and, unless `log` is given, the receiver's own lines go (see src/logger.ts). */
   logStream?: LogDestination;
+  /** Hears what the inbox does, besides the receiver's metrics. */
+  observer?: InboxObserver;
 }
 
 /** `Retry-After` of a 503, in seconds. */
@@ -111,6 +118,7 @@ export function databaseOf(config: Pick<Config, "databaseUrl" | "databaseSchema"
 export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
   const log = options.log ?? (options.logStream ? lineLog(options.logStream) : () => {});
   const webhooks = meetingWebhooksOf(config);
+  const metrics = createReceiverMetrics(log);
   const inbox = await createInbox({
     webhooks,
     database: databaseOf(config),
@@ -124,7 +132,9 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     log,
     // Passes run only in processes that start the inbox's workers (roles all and worker).
     retention: retentionOf(config, () => inbox.database.dialect),
+    observer: fanOut(metrics.observer, options.observer),
   });
+  metrics.countQueue(() => inbox.counts());
   try {
     await migrateReadModel(inbox.database);
   } catch (error) {
@@ -143,6 +153,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     config,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     recorder: workerOps,
+    metrics,
     log,
   });
   const read = readSide(inbox, [ingestOps, workerOps]);
@@ -171,6 +182,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     send(reply, problemOf(404, "not_found", `No route ${request.method} ${request.url}.`)),
   );
   await app.register(readApiPlugin, { read, retryAfterSeconds });
+  await app.register(metricsPlugin, { metrics });
   if (serves) {
     await app.register(webhooksPlugin, { inbox, bodyLimit: config.bodyLimit, recorder: ingestOps, log });
     await app.register(erasurePlugin, { inbox, log });
@@ -190,6 +202,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     app,
     inbox,
     read,
+    metrics,
     drain: (drainOptions) => inbox.drain(drainOptions),
     async flushOperations() {
       await ingestOps?.flush();

@@ -121,6 +121,7 @@ describe("the receiver behind prism proxy --errors", () => {
       "/api/drift",
       "/api/drift?provider=cronofy&since=2026-01-01T00:00:00Z",
       "/healthz",
+      "/metrics",
       ...meetings.meetings.slice(0, 10).map((m) => `/api/meetings/${m.id}`),
     ];
     for (const url of urls) {

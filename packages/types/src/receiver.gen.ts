@@ -202,6 +202,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description This process's metrics in the Prometheus text format (0.0.4): deliveries by provider, channel and outcome,
+         *     refusals by code, ingest time and processing lag histograms, handler runs, downloads by outcome, the inbox's
+         *     queue depth and dead deliveries, and the Node.js process metrics. Counters are per process: scrape every
+         *     replica (every role serves it). Open for now; it will require the receiver's bearer token once access
+         *     control lands.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1613,6 +1637,32 @@ export interface operations {
                 };
             };
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exposition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP meeting_webhooks_queue_depth Deliveries in the inbox by state.
+                     *     # TYPE meeting_webhooks_queue_depth gauge
+                     *     meeting_webhooks_queue_depth{state="queued"} 0
+                     *     meeting_webhooks_queue_depth{state="dead"} 0
+                     */
+                    "text/plain": string;
+                };
+            };
         };
     };
 }
