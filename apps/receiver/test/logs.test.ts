@@ -21,6 +21,8 @@ const meetingBaasTranscript = example("meetingbaas/examples/artifacts/transcript
 /** A bearer token as the sign-in will hand out, and a session cookie: neither may reach a log. */
 const token = "tok_logs-test-3f9c2b7d8e1a4c6b";
 const cookie = "session=sess_logs-test-9a8b7c6d5e4f";
+/** Words in a body no parser can read. */
+const unreadable = "Leena said the invoice export is broken";
 
 const downloads: FetchLike = async (input) => {
   if (input.startsWith("https://cronofy-resources.example.invalid/"))
@@ -89,6 +91,10 @@ describe("what the receiver logs", () => {
       expect((await inject(receiver, request)).status).toBe(401);
       sent.push(request);
     }
+    // A signed body that is not JSON: parsers quote what they could not read in their messages.
+    const notJson = cronofyRequest(`{"meeting_agent": ${unreadable}`, devSecrets.cronofy);
+    expect((await inject(receiver, notJson)).status).toBe(400);
+    sent.push(notJson);
     await receiver.drain();
 
     await signIn(receiver);
@@ -165,7 +171,7 @@ describe("what the receiver logs", () => {
       meetingBaasTranscript.result.utterances[0].text as string,
     ];
     const bodies = sent.map((request) => request.payload);
-    for (const needle of [...sentences, ...bodies, "Priya Raman"])
+    for (const needle of [...sentences, ...bodies, "Priya Raman", unreadable])
       expect(log.includes(needle), `the log holds ${needle.slice(0, 60)}`).toBe(false);
   });
 });
