@@ -357,6 +357,15 @@ describe.each(engines)("on %s", (engine) => {
     expect(global).not.toContain("meeting_webhooks_");
   });
 
+  // A worker serves no webhook and no page, but its runs and lag are only in its own process.
+  it.runIf(engine === "postgres")("is served by a worker too", async () => {
+    const worker = await start({ role: "worker" });
+    expect((await send(worker, cronofy("meeting_agent_complete.json"))).status).toBe(404);
+    const metrics = await scrape(worker);
+    expect(metrics.errors).toEqual([]);
+    expect(sampleValue(metrics, metricNames.queue, { state: "queued" })).toBe(0);
+  });
+
   it("answers an exposition that a strict reading of the Prometheus text format accepts", async () => {
     const transcription = example("meetingbaas/examples/artifacts/transcription.json");
     const receiver = await start({}, { fetch: storage(() => Response.json(transcription)) });
