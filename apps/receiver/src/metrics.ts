@@ -8,7 +8,7 @@ import type { Provider } from "@meeting-webhooks/types";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { DownloadOutcome } from "./read-model/downloads.js";
 
-/** Every metric name this module defines, for the README's alerts test and for dashboards. */
+/** The name of each metric this module defines (the process metrics are prom-client's). */
 export const metricNames = {
   deliveries: "meeting_webhooks_deliveries_total",
   refusals: "meeting_webhooks_refusals_total",

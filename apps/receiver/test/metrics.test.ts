@@ -260,7 +260,7 @@ describe.each(engines)("on %s", (engine) => {
   it("counts a bad signature as a refusal by its code, and stores nothing", async () => {
     const receiver = await start({}, { process: false });
     const refused = await send(receiver, cronofy("meeting_agent_complete.json", "not-the-secret"));
-    expect(refused.status).toBe(401);
+    expect(refused).toMatchObject({ status: 401, body: { code: "signature_mismatch" } });
     const malformed = await webhook("{ not json");
     const notJson = await send(receiver, malformed);
     expect(notJson.status).toBe(400);
