@@ -11,10 +11,12 @@ import {
 } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, ConfigError } from "./config.js";
+import { fastifyLoggerOf, type LogDestination, lineLog } from "./logger.js";
 import { createReceiverMetrics, type ReceiverMetrics } from "./metrics.js";
 import { fanOut } from "./observers.js";
 import { OperationsRecorder } from "./operations.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
+import { erasurePlugin } from "./plugins/erasure.js";
 import { metricsPlugin } from "./plugins/metrics.js";
 import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
@@ -23,6 +25,7 @@ import { registerProcessing } from "./processing.js";
 import { type FetchLike, moduleOf, providerModules } from "./providers/index.js";
 import { migrateReadModel } from "./read-model/open.js";
 import { type ReadSide, readSide } from "./read-side.js";
+import { retentionOf } from "./retention.js";
 
 export { insideDocs } from "./plugins/docs.js";
 
@@ -36,6 +39,8 @@ export interface Receiver {
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Writes the operations counters now (they are written every 5 s). */
   flushOperations(): Promise<void>;
+  /** One retention pass now (RETENTION_DAYS), as the workers run it every RETENTION_INTERVAL_MS; how many rows. */
+  runRetention(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export interface ReceiverOptions {
   /** Run the handlers from the queue in this process (default true, unless the role is `ingest`). */
   process?: boolean;
   log?: (message: string) => void;
+  /** Where Fastify's logger and, unless `log` is given, the receiver's own lines go (see src/logger.ts). */
+  logStream?: LogDestination;
   /** Hears what the inbox does, besides the receiver's metrics. */
   observer?: InboxObserver;
 }
@@ -109,7 +116,7 @@ export function databaseOf(config: Pick<Config, "databaseUrl" | "databaseSchema"
 }
 
 export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? (options.logStream ? lineLog(options.logStream) : () => {});
   const webhooks = meetingWebhooksOf(config);
   const metrics = createReceiverMetrics(log);
   const inbox = await createInbox({
@@ -123,6 +130,8 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     workerId: config.processName,
     retryAfterSeconds,
     log,
+    // Passes run only in processes that start the inbox's workers (roles all and worker).
+    retention: retentionOf(config, () => inbox.database.dialect),
     observer: fanOut(metrics.observer, options.observer),
   });
   metrics.countQueue(() => inbox.counts());
@@ -149,7 +158,10 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   });
   const read = readSide(inbox, [ingestOps, workerOps]);
 
-  const app = Fastify({ logger: config.logRequests, bodyLimit: config.bodyLimit });
+  const app = Fastify({
+    ...fastifyLoggerOf(config.logRequests, options.logStream),
+    bodyLimit: config.bodyLimit,
+  });
   app.setErrorHandler(
     (error: { statusCode?: number; validation?: unknown; message: string }, _request, reply) => {
       if (error.validation) return send(reply, problemOf(400, "bad_request", error.message));
@@ -173,7 +185,12 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   await app.register(metricsPlugin, { metrics });
   if (serves) {
     await app.register(webhooksPlugin, { inbox, bodyLimit: config.bodyLimit, recorder: ingestOps, log });
-    await app.register(pagesPlugin, { read, docsAvailable: () => docsBuilt(config.docsDir) });
+    await app.register(erasurePlugin, { inbox, log });
+    await app.register(pagesPlugin, {
+      read,
+      docsAvailable: () => docsBuilt(config.docsDir),
+      retentionDays: config.retentionDays,
+    });
     await app.register(docsPlugin, { docsDir: config.docsDir, log });
   }
 
@@ -191,6 +208,7 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
       await ingestOps?.flush();
       await workerOps?.flush();
     },
+    runRetention: () => inbox.runRetention(),
     async close() {
       await app.close();
       await ingestOps?.stop();

@@ -44,6 +44,13 @@ export interface Config {
   docsDir: string;
   /** Log each request (off by default: deliveries are logged by the receiver itself). */
   logRequests: boolean;
+  /**
+   * Days a delivery's body and headers and a downloaded transcript are kept before a worker's retention pass erases
+   * them (RETENTION_DAYS, default 30); 0 keeps them for ever. See src/retention.ts.
+   */
+  retentionDays: number;
+  /** How often a worker's retention pass runs (RETENTION_INTERVAL_MS, default one hour). */
+  retentionIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -123,5 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     downloadAttempts: integer(env, "DOWNLOAD_ATTEMPTS", 4, 1),
     docsDir: env.DOCS_DIR ? resolve(cwd, env.DOCS_DIR) : docsDefault,
     logRequests: env.LOG_REQUESTS === "1",
+    retentionDays: integer(env, "RETENTION_DAYS", 30),
+    retentionIntervalMs: integer(env, "RETENTION_INTERVAL_MS", 3_600_000, 10),
   };
 }

@@ -134,6 +134,31 @@ describe("the receiver behind prism proxy --errors", () => {
     }
   });
 
+  it("erases a meeting with answers valid against the contract, and lists its deliveries forgotten", async () => {
+    await receiver.drain();
+    const meetings = (await (await fetch(`${prism.url}/api/meetings`)).json()) as {
+      meetings: { id: number }[];
+    };
+    const id = meetings.meetings[0]?.id;
+    const answers = [];
+    // Twice: erased, then gone.
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(`${prism.url}/api/meetings/${id}`, { method: "DELETE" });
+      answers.push({ status: response.status, violations: response.headers.get("sl-violations") });
+    }
+    expect(answers).toEqual([
+      { status: 204, violations: null },
+      { status: 404, violations: null },
+    ]);
+    const deliveries = await fetch(`${prism.url}/api/deliveries?limit=500`);
+    expect({ status: deliveries.status, violations: deliveries.headers.get("sl-violations") }).toEqual({
+      status: 200,
+      violations: null,
+    });
+    const { deliveries: listed } = (await deliveries.json()) as { deliveries: { forgotten: unknown }[] };
+    expect(listed.some((d) => d.forgotten !== null)).toBe(true);
+  });
+
   it("is a real check: a body that breaks the contract is refused by the proxy with the violation", async () => {
     // The receiver itself would quarantine this authentic delivery and answer 202; the proxy must refuse it first.
     const webhook = webhooks.find((w) => w.key === "webhook/bot.completed") as WebhookSpec;

@@ -102,7 +102,16 @@ export interface paths {
         get: operations["getMeeting"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase a meeting
+         * @description Erases, in one transaction, the meeting with its timeline, participants, artifacts and transcript, and the
+         *     bodies and headers of its deliveries. The deliveries' rows stay (key, provider, event, status, times, shown
+         *     `forgotten`), so a provider's late retry of one of them is answered as a duplicate and re-creates nothing;
+         *     afterwards `GET` answers 404. Answers 409 (`deliveries_pending`) while one of its deliveries is still queued,
+         *     running or retrying: its processing would write the meeting again. Access control is the deployment's (a
+         *     token, being added).
+         */
+        delete: operations["deleteMeeting"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1032,6 +1041,11 @@ export interface components {
                 /** @description The last download error. */
                 error?: string | null;
             }[];
+            /**
+             * Format: date-time
+             * @description When the downloaded transcript was erased by retention (RETENTION_DAYS after it was downloaded): `transcript` is then null. Absent in lists.
+             */
+            transcriptErasedAt?: string | null;
             /** @description The transcript in one neutral shape, when downloaded. */
             transcript?: {
                 /** @description Who spoke. */
@@ -1114,6 +1128,19 @@ export interface components {
                 /** @description What is new. */
                 message: string;
             }[];
+            /** @description Whether what it said was erased: its body and headers (and `errors`, `drift`, `lastError`, which may quote them) are gone, by retention (RETENTION_DAYS) or by the erasure of its meeting on request. What this object shows stays, so a late retry of it is still a duplicate. Null while kept. */
+            forgotten?: {
+                /**
+                 * Format: date-time
+                 * @description When it was erased.
+                 */
+                at: string;
+                /**
+                 * @description `retention`, the periodic pass; `request`, the erasure of its meeting (DELETE /api/meetings/{id}).
+                 * @enum {string}
+                 */
+                by: "retention" | "request";
+            } | null;
             /** @description The payload as received (parsed); absent in lists. */
             payload?: unknown;
         };
@@ -1472,6 +1499,30 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+        };
+    };
+    deleteMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
         };
     };
     listDeliveries: {

@@ -56,7 +56,10 @@ export interface ProviderModule<P extends Provider = Provider> {
   transcriptOf(download: Download, json: unknown): TranscriptSegment[];
   /** Whether a download needs something configured first; the reason when it does (shown on the artifact). */
   cannotDownload(variables: VariableValues): string | null;
-  /** What an expired URL calls for, shown with the meeting. */
+  /**
+   * What an expired URL calls for, in the artifact's error and on the dashboard's meeting page (which shows the
+   * `backticked` parts as code).
+   */
   freshUrlsAdvice: string;
   /** The environment variables that configure this provider. */
   variables: readonly ProviderVariable[];
