@@ -1,6 +1,6 @@
 // The sample receiver, built on @meeting-webhooks/inbox: one webhooks object whose typed handlers (processing.ts) the
 // inbox runs from its queue, and Fastify plugins per capability — the provider routes (the inbox behind receive's
-// Fastify adapter), the read API, the dashboard, the docs site. Its roles split the same code across processes.
+// Fastify adapter), the read API, the metrics, the dashboard, the docs site. Its roles split the same code across processes.
 import { createInbox, type Inbox, type InboxObserver } from "@meeting-webhooks/inbox";
 import {
   createMeetingWebhooks,

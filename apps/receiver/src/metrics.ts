@@ -3,12 +3,13 @@
 // scrape time. Each receiver has a registry of its own (never prom-client's global one), so that two receivers in one
 // process (the tests, a benchmark) count apart; the process metrics (CPU, memory, event loop) are the process's and
 // are collected once per process.
-import type { InboxCounts, InboxObserver } from "@meeting-webhooks/inbox";
+import type { InboxCounts, InboxObserver, ReceivedFacts } from "@meeting-webhooks/inbox";
+import { providerInfo, providers } from "@meeting-webhooks/specs/providers";
 import type { Provider } from "@meeting-webhooks/types";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { DownloadOutcome } from "./read-model/downloads.js";
 
-/** Every metric name this module defines, for the README's alerts test and for dashboards. */
+/** The name of each metric this module defines (the process metrics are prom-client's). */
 export const metricNames = {
   deliveries: "meeting_webhooks_deliveries_total",
   refusals: "meeting_webhooks_refusals_total",
@@ -26,6 +27,20 @@ const queueStates = [
   "retrying",
   "dead",
 ] as const satisfies readonly (keyof InboxCounts)[];
+const deliveryOutcomes = [
+  "accepted",
+  "unknown",
+  "quarantined",
+  "duplicate",
+] as const satisfies readonly ReceivedFacts["status"][];
+const runOutcomes = ["handled", "retried", "dead"] as const;
+const downloadOutcomes = [
+  "downloaded",
+  "expired",
+  "broken",
+  "failed",
+  "attempted",
+] as const satisfies readonly DownloadOutcome["kind"][];
 
 export interface ReceiverMetrics {
   /** Feeds the counters and histograms from the inbox's facts (give it to `createInbox`, through `fanOut`). */
@@ -104,6 +119,17 @@ export function createReceiverMetrics(log: (message: string) => void = () => {})
     labelNames: ["provider", "outcome"] as const,
     registers,
   });
+
+  // Every known series of a counter starts at 0, so that `increase()` sees the first delivery of each (a series that
+  // appears at 1 has no earlier sample to increase from) and a dashboard shows 0 rather than no data. Refusal codes
+  // are an open list: those series appear with their first refusal.
+  for (const provider of providers) {
+    for (const outcome of downloadOutcomes) downloads.inc({ provider, outcome }, 0);
+    for (const channel of providerInfo[provider].channels) {
+      for (const outcome of deliveryOutcomes) deliveries.inc({ provider, channel, outcome }, 0);
+      for (const outcome of runOutcomes) runs.inc({ provider, channel, outcome }, 0);
+    }
+  }
 
   let counts: (() => Promise<InboxCounts>) | undefined;
   let countFailureLogged = false;

@@ -253,14 +253,16 @@ describe.each(engines)("on %s", (engine) => {
       sampleValue(metrics, `${metricNames.ingest}_sum`, { provider: "cronofy", channel: "callback" }),
     ).toBeGreaterThan(0);
     // Nothing ran: no process, no run, no lag.
-    expect(metrics.families.get(metricNames.runs)?.samples).toEqual([]);
+    expect(metrics.families.get(metricNames.runs)?.samples.map((sample) => sample.value)).toEqual(
+      Array(9).fill(0),
+    );
     expect(metrics.families.get(metricNames.lag)?.samples).toEqual([]);
   });
 
   it("counts a bad signature as a refusal by its code, and stores nothing", async () => {
     const receiver = await start({}, { process: false });
     const refused = await send(receiver, cronofy("meeting_agent_complete.json", "not-the-secret"));
-    expect(refused.status).toBe(401);
+    expect(refused).toMatchObject({ status: 401, body: { code: "signature_mismatch" } });
     const malformed = await webhook("{ not json");
     const notJson = await send(receiver, malformed);
     expect(notJson.status).toBe(400);
@@ -279,7 +281,9 @@ describe.each(engines)("on %s", (engine) => {
         code: notJson.body.code as string,
       }),
     ).toBe(1);
-    expect(metrics.families.get(metricNames.deliveries)?.samples).toEqual([]);
+    expect(
+      new Set(metrics.families.get(metricNames.deliveries)?.samples.map((sample) => sample.value)),
+    ).toEqual(new Set([0]));
     expect(sampleValue(metrics, metricNames.queue, { state: "queued" })).toBe(0);
   });
 
@@ -326,7 +330,9 @@ describe.each(engines)("on %s", (engine) => {
     await dying.drain();
     const dead = await vi.waitFor(async () => {
       const now = await scrape(dying);
-      expect(sampleValue(now, metricNames.runs, { provider: "meetingbaas", outcome: "dead" })).toBe(1);
+      expect(
+        sampleValue(now, metricNames.runs, { provider: "meetingbaas", channel: "callback", outcome: "dead" }),
+      ).toBe(1);
       return now;
     });
     expect(await dying.inbox.counts()).toMatchObject({ queued: 0, dead: 1 });
@@ -346,7 +352,7 @@ describe.each(engines)("on %s", (engine) => {
     const labels = { provider: "cronofy", channel: "callback", outcome: "accepted" };
     const [one, two] = [await scrape(first), await scrape(second)];
     expect(sampleValue(one, metricNames.deliveries, labels)).toBe(1);
-    expect(sampleValue(two, metricNames.deliveries, labels)).toBeUndefined();
+    expect(sampleValue(two, metricNames.deliveries, labels)).toBe(0);
     expect(sampleValue(one, metricNames.queue, { state: "queued" })).toBe(1);
     expect(sampleValue(two, metricNames.queue, { state: "queued" })).toBe(0);
     expect(first.metrics.registry).not.toBe(second.metrics.registry);
@@ -355,6 +361,15 @@ describe.each(engines)("on %s", (engine) => {
       expect(sampleValue(metrics, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
     const global = await globalRegistry.metrics();
     expect(global).not.toContain("meeting_webhooks_");
+  });
+
+  // A worker serves no webhook and no page, but its runs and lag are only in its own process.
+  it.runIf(engine === "postgres")("is served by a worker too", async () => {
+    const worker = await start({ role: "worker" });
+    expect((await send(worker, cronofy("meeting_agent_complete.json"))).status).toBe(404);
+    const metrics = await scrape(worker);
+    expect(metrics.errors).toEqual([]);
+    expect(sampleValue(metrics, metricNames.queue, { state: "queued" })).toBe(0);
   });
 
   it("answers an exposition that a strict reading of the Prometheus text format accepts", async () => {
