@@ -3,8 +3,9 @@
 
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import { listJsonFiles, providers, readJson, specsDir } from "./catalog.js";
+import { listJsonFiles, readJson, specsDir } from "./catalog.js";
 import { formats } from "./formats.js";
+import { providers } from "./providers.js";
 
 /** Base URI of the schema ids. `.invalid` is reserved: nothing is ever fetched from it. */
 export const schemaIdBase = "https://meeting-webhooks.invalid/specs/";

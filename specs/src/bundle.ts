@@ -2,15 +2,8 @@
 // file becomes `components.schemas.<title>` and every `externalValue` example is inlined as `value`.
 // Names come from schema titles, so generated type names are the domain names (`BotCompleted`), not file names.
 import { dirname, relative, resolve } from "node:path";
-import {
-  apiPath,
-  asyncApiPath,
-  openApiPath,
-  type Provider,
-  readJson,
-  readYaml,
-  specsDir,
-} from "./catalog.js";
+import { apiPath, asyncApiPath, openApiPath, readJson, readYaml, specsDir } from "./catalog.js";
+import type { Provider } from "./providers.js";
 
 type Json = Record<string, unknown>;
 

@@ -4,11 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-
-export const providers = ["cronofy", "meetingbaas"] as const;
-export type Provider = (typeof providers)[number];
-/** `callback`: configured per meeting agent or bot. `webhook`: configured once for the whole account. */
-export type Channel = "callback" | "webhook";
+import { type Channel, type Provider, providerInfo } from "./providers.js";
 
 export interface HeaderSpec {
   name: string;
@@ -60,17 +56,22 @@ export const specsDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 type Json = Record<string, unknown>;
 
+/** Absolute path of a provider's contract folder (`specs/<provider>/`). */
+export function providerSpecsDir(provider: Provider): string {
+  return join(specsDir, providerInfo[provider].specFolder);
+}
+
 export function openApiPath(provider: Provider): string {
-  return join(specsDir, provider, "openapi.yaml");
+  return join(providerSpecsDir(provider), "openapi.yaml");
 }
 
 export function asyncApiPath(provider: Provider): string {
-  return join(specsDir, provider, "asyncapi.yaml");
+  return join(providerSpecsDir(provider), "asyncapi.yaml");
 }
 
 /** The provider's HTTP API as far as a webhook consumer calls it next (artifact downloads, re-sending). */
 export function apiPath(provider: Provider): string {
-  return join(specsDir, provider, "api.yaml");
+  return join(providerSpecsDir(provider), "api.yaml");
 }
 
 export function readYaml(file: string): Json {
@@ -205,7 +206,7 @@ export function loadNamedSchemas(provider: Provider): ArtifactSpec[] {
 
 /** Every JSON file under `<provider>/<folder>`, relative to the specs folder. */
 export function listJsonFiles(provider: Provider, folder: "schemas" | "examples"): string[] {
-  const root = join(specsDir, provider, folder);
+  const root = join(providerSpecsDir(provider), folder);
   const entries = readdirSync(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))

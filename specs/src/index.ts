@@ -7,3 +7,4 @@ export * from "./errors.js";
 export * from "./formats.js";
 export * from "./generated.js";
 export * from "./open-list.js";
+export * from "./providers.js";

@@ -1,7 +1,7 @@
 // The sample receiver, built on @meeting-webhooks/inbox: one webhooks object whose typed handlers (processing.ts) the
 // inbox runs from its queue, and Fastify plugins per capability — the provider routes (the inbox behind receive's
-// Fastify adapter), the read API, the dashboard, the docs site. Its roles split the same code across processes.
-import { createInbox, type Inbox } from "@meeting-webhooks/inbox";
+// Fastify adapter), the read API, the metrics, the dashboard, the docs site. Its roles split the same code across processes.
+import { createInbox, type Inbox, type InboxObserver } from "@meeting-webhooks/inbox";
 import {
   createMeetingWebhooks,
   type MeetingWebhooks,
@@ -11,9 +11,14 @@ import {
 } from "@meeting-webhooks/receive";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Config, ConfigError } from "./config.js";
+import { fastifyLoggerOf, type LogDestination, lineLog } from "./logger.js";
+import { createReceiverMetrics, type ReceiverMetrics } from "./metrics.js";
+import { fanOut } from "./observers.js";
 import { OperationsRecorder } from "./operations.js";
 import { accessControl } from "./plugins/access.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
+import { erasurePlugin } from "./plugins/erasure.js";
+import { metricsPlugin } from "./plugins/metrics.js";
 import { pagesPlugin } from "./plugins/pages.js";
 import { readApiPlugin, send } from "./plugins/read-api.js";
 import { webhooksPlugin } from "./plugins/webhooks.js";
@@ -21,6 +26,7 @@ import { registerProcessing } from "./processing.js";
 import { type FetchLike, moduleOf, providerModules } from "./providers/index.js";
 import { migrateReadModel } from "./read-model/open.js";
 import { type ReadSide, readSide } from "./read-side.js";
+import { retentionOf } from "./retention.js";
 
 export { insideDocs } from "./plugins/docs.js";
 
@@ -28,10 +34,14 @@ export interface Receiver {
   app: FastifyInstance;
   inbox: Inbox;
   read: ReadSide;
+  /** This receiver's Prometheus metrics (served at `GET /metrics`). */
+  metrics: ReceiverMetrics;
   /** Resolves once every stored delivery is processed or dead (tests, and a graceful hand-over). */
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Writes the operations counters now (they are written every 5 s). */
   flushOperations(): Promise<void>;
+  /** One retention pass now (RETENTION_DAYS), as the workers run it every RETENTION_INTERVAL_MS; how many rows. */
+  runRetention(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,6 +50,10 @@ export interface ReceiverOptions {
   /** Run the handlers from the queue in this process (default true, unless the role is `ingest`). */
   process?: boolean;
   log?: (message: string) => void;
+  /** Where Fastify's logger and, unless `log` is given, the receiver's own lines go (see src/logger.ts). */
+  logStream?: LogDestination;
+  /** Hears what the inbox does, besides the receiver's metrics. */
+  observer?: InboxObserver;
 }
 
 /** `Retry-After` of a 503, in seconds. */
@@ -103,8 +117,9 @@ export function databaseOf(config: Pick<Config, "databaseUrl" | "databaseSchema"
 }
 
 export async function buildReceiver(config: Config, options: ReceiverOptions = {}): Promise<Receiver> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? (options.logStream ? lineLog(options.logStream) : () => {});
   const webhooks = meetingWebhooksOf(config);
+  const metrics = createReceiverMetrics(log);
   const inbox = await createInbox({
     webhooks,
     database: databaseOf(config),
@@ -116,7 +131,11 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     workerId: config.processName,
     retryAfterSeconds,
     log,
+    // Passes run only in processes that start the inbox's workers (roles all and worker).
+    retention: retentionOf(config, () => inbox.database.dialect),
+    observer: fanOut(metrics.observer, options.observer),
   });
+  metrics.countQueue(() => inbox.counts());
   try {
     await migrateReadModel(inbox.database);
   } catch (error) {
@@ -135,11 +154,15 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     config,
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     recorder: workerOps,
+    metrics,
     log,
   });
   const read = readSide(inbox, [ingestOps, workerOps]);
 
-  const app = Fastify({ logger: config.logRequests, bodyLimit: config.bodyLimit });
+  const app = Fastify({
+    ...fastifyLoggerOf(config.logRequests, options.logStream),
+    bodyLimit: config.bodyLimit,
+  });
   app.setErrorHandler(
     (error: { statusCode?: number; validation?: unknown; message: string }, _request, reply) => {
       if (error.validation) return send(reply, problemOf(400, "bad_request", error.message));
@@ -162,9 +185,15 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   // First, so that its deny-by-default hook and headers cover every route registered after it.
   await app.register(accessControl, { access: config.access, log });
   await app.register(readApiPlugin, { read, retryAfterSeconds });
+  await app.register(metricsPlugin, { metrics });
   if (serves) {
     await app.register(webhooksPlugin, { inbox, bodyLimit: config.bodyLimit, recorder: ingestOps, log });
-    await app.register(pagesPlugin, { read, docsAvailable: () => docsBuilt(config.docsDir) });
+    await app.register(erasurePlugin, { inbox, log });
+    await app.register(pagesPlugin, {
+      read,
+      docsAvailable: () => docsBuilt(config.docsDir),
+      retentionDays: config.retentionDays,
+    });
     await app.register(docsPlugin, { docsDir: config.docsDir, log });
   }
 
@@ -176,11 +205,13 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     app,
     inbox,
     read,
+    metrics,
     drain: (drainOptions) => inbox.drain(drainOptions),
     async flushOperations() {
       await ingestOps?.flush();
       await workerOps?.flush();
     },
+    runRetention: () => inbox.runRetention(),
     async close() {
       await app.close();
       await ingestOps?.stop();

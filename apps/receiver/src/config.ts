@@ -45,6 +45,13 @@ export interface Config {
   docsDir: string;
   /** Log each request (off by default: deliveries are logged by the receiver itself). */
   logRequests: boolean;
+  /**
+   * Days a delivery's body and headers and a downloaded transcript are kept before a worker's retention pass erases
+   * them (RETENTION_DAYS, default 30); 0 keeps them for ever. See src/retention.ts.
+   */
+  retentionDays: number;
+  /** How often a worker's retention pass runs (RETENTION_INTERVAL_MS, default one hour). */
+  retentionIntervalMs: number;
   /** Who may read: READ_API_TOKENS, SESSION_SECRET, READ_API_AUTH and the rate limits (access/config.ts). */
   access: AccessConfig;
 }
@@ -129,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     downloadAttempts: integer(env, "DOWNLOAD_ATTEMPTS", 4, 1),
     docsDir: env.DOCS_DIR ? resolve(cwd, env.DOCS_DIR) : docsDefault,
     logRequests: env.LOG_REQUESTS === "1",
+    retentionDays: integer(env, "RETENTION_DAYS", 30),
+    retentionIntervalMs: integer(env, "RETENTION_INTERVAL_MS", 3_600_000, 10),
     access,
   };
 }

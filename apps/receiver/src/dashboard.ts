@@ -2,10 +2,13 @@
 // The dashboard: server-rendered HTML, no script, no external asset. Meetings with status, provider, duration,
 // timeline and transcript; the deliveries log with quarantined and unknown ones.
 
+import { isProvider } from "@meeting-webhooks/specs/providers";
 import { driftSummary } from "./drift.js";
 import { escapeHtml } from "./html.js";
 import { renderOperationsBody } from "./operations-view.js";
+import { moduleOf } from "./providers/index.js";
 import type { ReadSide } from "./read-side.js";
+import { retentionSentence } from "./retention.js";
 
 export { escapeHtml };
 
@@ -29,6 +32,18 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:">
 <link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body}</body></html>`;
+}
+
+/**
+ * What an expired artifact URL calls for: the provider module's advice (where fresh URLs come from is provider
+ * knowledge), its `code` spans shown as code. A row stored under a provider this receiver no longer knows gets the
+ * general case.
+ */
+export function freshUrlsAdviceHtml(provider: unknown): string {
+  const advice = isProvider(provider)
+    ? moduleOf(provider).freshUrlsAdvice
+    : "An artifact URL expired: the provider must send fresh URLs.";
+  return escapeHtml(advice).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
 
 function badge(status: unknown): string {
@@ -73,7 +88,11 @@ async function driftSection(storage: ReadSide, days: number): Promise<string> {
 ${rows ? `<table><thead><tr><th>event</th><th>provider</th><th>what is new</th><th>deliveries</th><th>since</th><th>last seen</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No drift: the contracts know every delivery.</p>'}`;
 }
 
-export async function renderDashboard(storage: ReadSide, docs: boolean): Promise<string> {
+export async function renderDashboard(
+  storage: ReadSide,
+  docs: boolean,
+  retentionDays?: number,
+): Promise<string> {
   const meetings = await storage.listMeetings({ limit: 100 });
   const deliveries = await storage.listDeliveries({ limit: 100 });
   const rejected = await storage.refusals();
@@ -91,7 +110,7 @@ export async function renderDashboard(storage: ReadSide, docs: boolean): Promise
       (
         d,
       ) => `<tr><td>${d.id}</td><td>${escapeHtml(d.provider)} ${escapeHtml(d.channel)}</td><td>${escapeHtml(d.event ?? "–")}</td>
-<td>${badge(d.state)}${d.status === "accepted" ? "" : ` ${badge(d.status)}`}${d.attempts > 1 ? ` <span class="muted">${d.attempts} runs</span>` : ""}${d.lastError ? ` <span class="muted">${escapeHtml(d.lastError.split("\n")[0] ?? "")}</span>` : ""}</td>
+<td>${badge(d.state)}${d.status === "accepted" ? "" : ` ${badge(d.status)}`}${d.attempts > 1 ? ` <span class="muted">${d.attempts} runs</span>` : ""}${d.lastError ? ` <span class="muted">${escapeHtml(d.lastError.split("\n")[0] ?? "")}</span>` : ""}${d.forgotten ? ` <span class="muted">erased (${escapeHtml(d.forgotten.by)})</span>` : ""}</td>
 <td>${(d.errors ?? []).map((e: { pointer: string; message: string }) => `<code>${escapeHtml(e.pointer)}</code> ${escapeHtml(e.message)}`).join("<br>")}
 ${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: string }) => escapeHtml(e.pointer)).join(", ")}</span>` : ""}</td>
 <td class="muted">${escapeHtml(d.receivedAt)}</td></tr>`,
@@ -107,6 +126,7 @@ ${d.drift?.length ? `<span class="muted">drift: ${d.drift.map((e: { pointer: str
 <h2>Meetings</h2>
 ${meetings.length ? `<table><thead><tr><th>meeting</th><th>provider</th><th>status</th><th>duration</th><th>updated</th></tr></thead><tbody>${meetingRows}</tbody></table>` : '<p class="muted">No meetings yet. Send a delivery with <code>npx meeting-webhooks send</code>.</p>'}
 <h2>Deliveries</h2>
+${retentionDays === undefined ? "" : `<p class="muted" id="retention">${escapeHtml(retentionSentence(retentionDays))}</p>`}
 <p class="muted">Refused as not authentic (not stored): ${rejectedText || "none"}</p>
 ${deliveries.length ? `<table><thead><tr><th>id</th><th>from</th><th>event</th><th>state</th><th>errors / drift</th><th>received</th></tr></thead><tbody>${deliveryRows}</tbody></table>` : '<p class="muted">No deliveries yet.</p>'}
 ${await driftSection(storage, 7)}`,
@@ -143,14 +163,16 @@ export async function renderMeetingPage(storage: ReadSide, id: number): Promise<
             `<p><strong>${escapeHtml(s.speaker)}</strong> <span class="muted">${Number(s.start).toFixed(1)}s</span> ${escapeHtml(s.text)}</p>`,
         )
         .join("")
-    : '<p class="muted">No transcript downloaded.</p>';
+    : m.transcriptErasedAt
+      ? `<p class="muted">Erased by retention on ${escapeHtml(m.transcriptErasedAt)}.</p>`
+      : '<p class="muted">No transcript downloaded.</p>';
   return page(
     `${m.title ?? m.externalId} · meeting-webhooks`,
     `<p><a href="/">← all meetings</a></p><h1>${escapeHtml(m.title ?? m.externalId)}</h1>
 <p>${badge(m.status)} ${escapeHtml(m.provider)} · <code>${escapeHtml(m.externalId)}</code> · ${duration(m.durationSeconds)}
 ${m.platform ? ` · ${escapeHtml(m.platform)}` : ""}${m.start ? ` · ${escapeHtml(m.start)}` : ""}</p>
 ${m.failureReason ? `<p>Failure: ${escapeHtml(m.failureReason)}</p>` : ""}
-${m.needsRetryCallback ? "<p>An artifact URL expired: fresh URLs come from Meeting BaaS <code>GET /v2/bots/{bot_id}</code>; <code>POST /v2/bots/{bot_id}/retry-callback</code> also sends the callback again with new URLs.</p>" : ""}
+${m.needsRetryCallback ? `<p>${freshUrlsAdviceHtml(m.provider)}</p>` : ""}
 <h2>Timeline</h2><table><tbody>${timeline}</tbody></table>
 <h2>Participants</h2><p>${(m.participants as any[]).map((p) => escapeHtml(p.name) + (p.speaker ? " (spoke)" : "")).join(", ") || '<span class="muted">none known</span>'}</p>
 <h2>Artifacts</h2><ul>${artifacts || '<li class="muted">none</li>'}</ul>

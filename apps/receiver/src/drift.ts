@@ -2,8 +2,8 @@
 // the dashboard. The analysis is @meeting-webhooks/drift's (the engine behind `meeting-webhooks drift`); this
 // module only reads the stored bodies through the inbox's captures view (either engine).
 import { DriftAnalyser, type EventDrift } from "@meeting-webhooks/drift";
-import type { Provider, Receiver } from "@meeting-webhooks/types";
-import { providerModules } from "./providers/index.js";
+import { providers as allProviders, type Provider } from "@meeting-webhooks/specs/providers";
+import type { Receiver } from "@meeting-webhooks/types";
 import type { ReadSide } from "./read-side.js";
 
 type DriftSummary = Receiver.components["schemas"]["DriftSummary"];
@@ -15,9 +15,7 @@ export interface DriftFilter {
 
 /** Every event with drift since a time, the most recently changed first. */
 export async function driftSummary(storage: ReadSide, filter: DriftFilter): Promise<DriftSummary> {
-  const providers: Provider[] = filter.provider
-    ? [filter.provider]
-    : (Object.keys(providerModules) as Provider[]);
+  const providers: readonly Provider[] = filter.provider ? [filter.provider] : allProviders;
   const events: (EventDrift & { provider: Provider })[] = [];
   let deliveries = 0;
   for (const provider of providers) {

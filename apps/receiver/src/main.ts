@@ -45,10 +45,11 @@ if (config.development) {
   log(
     "DEVELOPMENT MODE: no secrets configured, using the well-known development secrets (never in production):",
   );
+  // Names only: logs never hold a secret, even a well-known one (its value is `devSecrets` of the mocks).
   for (const module of Object.values(providerModules))
     for (const variable of module.variables)
-      if (variable.development !== undefined)
-        log(`  ${variable.name}=${(config.variables[variable.name] ?? []).join(",")}`);
+      if (variable.development !== undefined && config.variables[variable.name]?.[0] === variable.development)
+        log(`  ${variable.name}: the development value (devSecrets of @meeting-webhooks/mocks)`);
 }
 if (process.send) process.send({ ready: url });
 

@@ -9,6 +9,7 @@ import type { MeetingWebhooks } from "@meeting-webhooks/receive";
 import { validateArtifact } from "@meeting-webhooks/receive/validate";
 import type { KnownWebhookEvent } from "@meeting-webhooks/types";
 import type { Config } from "./config.js";
+import type { ReceiverMetrics } from "./metrics.js";
 import type { OperationsRecorder } from "./operations.js";
 import type { ArtifactState } from "./projection.js";
 import {
@@ -28,6 +29,8 @@ export interface ProcessingDeps {
   config: Pick<Config, "variables" | "downloadAttempts">;
   fetch: FetchLike;
   recorder?: OperationsRecorder | undefined;
+  /** Counts each download by its outcome (metrics.ts). */
+  metrics?: Pick<ReceiverMetrics, "downloaded"> | undefined;
   log: (message: string) => void;
 }
 
@@ -61,6 +64,7 @@ async function processEvent(event: KnownWebhookEvent, module: ProviderModule, de
     for (const artifact of applied.queued) {
       const outcome = await download(artifact, moduleOf(event.provider), context, event.attempt ?? 1, deps);
       await recordDownload(deps.db, applied.meetingId, artifact.kind, outcome);
+      deps.metrics?.downloaded(event.provider, outcome.kind);
       if (outcome.kind === "attempted") pending.push(`${artifact.kind}: ${outcome.error}`);
       else if (outcome.kind !== "downloaded")
         deps.log(`meeting ${applied.meetingId}: ${artifact.kind} ${outcome.kind}: ${outcome.error}`);

@@ -88,6 +88,7 @@ export function readSide(inbox: Inbox, recorders: (OperationsRecorder | undefine
         meetingId: r.subject ? (meetings.get(r.subject) ?? null) : null,
         errors: r.issues as Delivery["errors"],
         drift: r.drift as Delivery["drift"],
+        forgotten: r.forgotten ? { at: r.forgotten.at.toISOString(), by: r.forgotten.by } : null,
       }));
     },
     async refusals() {

@@ -40,13 +40,15 @@ beforeAll(async () => {
 afterAll(() => receiver?.close());
 
 describe("the contract's security and the receiver's routes", () => {
-  it("names the read API operations as protected", () => {
+  it("names the read API, erasure and metrics operations as protected", () => {
     expect(
       operations
         .filter((o) => o.bearer)
         .map((o) => o.operation.operationId)
         .sort(),
-    ).toEqual(["getDrift", "getMeeting", "listDeliveries", "listMeetings"].sort());
+    ).toEqual(
+      ["deleteMeeting", "getDrift", "getMeeting", "getMetrics", "listDeliveries", "listMeetings"].sort(),
+    );
   });
 
   it.each(operations.map((o) => [`${o.method} ${o.path}`, o] as const))(

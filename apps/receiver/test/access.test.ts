@@ -51,8 +51,8 @@ describe("with READ_API_TOKENS", () => {
   let receiver: Receiver;
   beforeAll(async () => {
     receiver = await startReceiver({ env: { READ_API_TOKENS: tokens } }, { process: false });
-    // Stands for a route another module adds later (metrics, erasure): protected without saying so.
-    receiver.app.get("/metrics", async () => "receiver_up 1\n");
+    // Stands for a route another module adds later: protected without saying so.
+    receiver.app.get("/added-later", async () => "secret\n");
   });
   afterAll(() => receiver?.close());
 
@@ -62,6 +62,7 @@ describe("with READ_API_TOKENS", () => {
     "/api/deliveries",
     "/api/drift",
     "/metrics",
+    "/added-later",
     "/operations",
     "/no-such-route",
   ])("GET %s without a token is a 401 problem with a Bearer challenge", async (url) => {
@@ -94,6 +95,8 @@ describe("with READ_API_TOKENS", () => {
     expect(meetings.json()).toEqual({ meetings: [] });
     const metrics = await receiver.app.inject({ method: "GET", url: "/metrics", headers });
     expect(metrics.statusCode).toBe(200);
+    const later = await receiver.app.inject({ method: "GET", url: "/added-later", headers });
+    expect(later.statusCode).toBe(200);
   });
 
   it("webhooks, /healthz, /livez and the docs need no token", async () => {
@@ -367,6 +370,24 @@ describe("the provider routes", () => {
       });
       expect(response.statusCode).toBe(202);
       expect(response.headers["content-security-policy"]).toBeUndefined();
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe("erasure", () => {
+  it("DELETE /api/meetings/{id} needs a token, and erases with one", async () => {
+    const receiver = await startReceiver({ env: { READ_API_TOKENS: tokens } }, { process: false });
+    try {
+      const anonymous = await receiver.app.inject({ method: "DELETE", url: "/api/meetings/1" });
+      expect(anonymous.statusCode).toBe(401);
+      const withToken = await receiver.app.inject({
+        method: "DELETE",
+        url: "/api/meetings/1",
+        headers: { authorization: `Bearer ${current}` },
+      });
+      expect(withToken.statusCode).toBe(404); // no meeting 1 here: the token got it to the handler
     } finally {
       await receiver.close();
     }

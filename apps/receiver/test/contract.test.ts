@@ -121,6 +121,7 @@ describe("the receiver behind prism proxy --errors", () => {
       "/api/drift",
       "/api/drift?provider=cronofy&since=2026-01-01T00:00:00Z",
       "/healthz",
+      "/metrics",
       ...meetings.meetings.slice(0, 10).map((m) => `/api/meetings/${m.id}`),
     ];
     for (const url of urls) {
@@ -131,6 +132,31 @@ describe("the receiver behind prism proxy --errors", () => {
         violations: null,
       });
     }
+  });
+
+  it("erases a meeting with answers valid against the contract, and lists its deliveries forgotten", async () => {
+    await receiver.drain();
+    const meetings = (await (await fetch(`${prism.url}/api/meetings`)).json()) as {
+      meetings: { id: number }[];
+    };
+    const id = meetings.meetings[0]?.id;
+    const answers = [];
+    // Twice: erased, then gone.
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(`${prism.url}/api/meetings/${id}`, { method: "DELETE" });
+      answers.push({ status: response.status, violations: response.headers.get("sl-violations") });
+    }
+    expect(answers).toEqual([
+      { status: 204, violations: null },
+      { status: 404, violations: null },
+    ]);
+    const deliveries = await fetch(`${prism.url}/api/deliveries?limit=500`);
+    expect({ status: deliveries.status, violations: deliveries.headers.get("sl-violations") }).toEqual({
+      status: 200,
+      violations: null,
+    });
+    const { deliveries: listed } = (await deliveries.json()) as { deliveries: { forgotten: unknown }[] };
+    expect(listed.some((d) => d.forgotten !== null)).toBe(true);
   });
 
   it("is a real check: a body that breaks the contract is refused by the proxy with the violation", async () => {

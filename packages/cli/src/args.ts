@@ -1,6 +1,14 @@
 // Argument parsing shared by every command: node:util parseArgs, strict, with mistakes turned into usage errors.
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { Channel, Provider } from "@meeting-webhooks/types";
+import {
+  type Channel,
+  channels,
+  isChannel,
+  isProvider,
+  orList,
+  type Provider,
+  providers,
+} from "@meeting-webhooks/specs/providers";
 import { UsageError } from "./io.js";
 
 /** Runs a `parseArgs` call, turning its mistakes (unknown option, missing value) into usage errors. */
@@ -41,20 +49,21 @@ export function commandLine<const T extends OptionTable>(
   return parsing(() => parseArgs(config));
 }
 
-export const providerNames = ["cronofy", "meetingbaas"] as const;
+/** `--provider`'s value (the one list, `@meeting-webhooks/specs/providers`) as help texts write it: `<cronofy|meetingbaas>`. */
+export const providerPlaceholder = `<${providers.join("|")}>`;
+/** The providers as a sentence writes them: `cronofy or meetingbaas`. */
+export const providerChoices = orList(providers);
 
 export function providerOption(value: string | undefined): Provider {
-  if (value === undefined) throw new UsageError("--provider is required: cronofy or meetingbaas.");
-  if (!(providerNames as readonly string[]).includes(value)) {
-    throw new UsageError(`Unknown provider "${value}": expected cronofy or meetingbaas.`);
-  }
-  return value as Provider;
+  if (value === undefined) throw new UsageError(`--provider is required: ${providerChoices}.`);
+  if (!isProvider(value)) throw new UsageError(`Unknown provider "${value}": expected ${providerChoices}.`);
+  return value;
 }
 
 /** `--channel`: callback or webhook, or undefined when not given. */
 export function channelOption(value: string | undefined): Channel | undefined {
-  if (value !== undefined && value !== "callback" && value !== "webhook")
-    throw new UsageError(`Unknown channel "${value}": expected callback or webhook.`);
+  if (value !== undefined && !isChannel(value))
+    throw new UsageError(`Unknown channel "${value}": expected ${orList(channels)}.`);
   return value;
 }
 

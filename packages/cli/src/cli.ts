@@ -1,5 +1,6 @@
 // The `meeting-webhooks` command: one entry point, one subcommand per job, `--help` everywhere.
 import { readFileSync } from "node:fs";
+import { providerInfo, providers } from "@meeting-webhooks/specs/providers";
 import { type Io, processIo, UsageError } from "./io.js";
 
 export { type Io, UsageError } from "./io.js";
@@ -54,7 +55,10 @@ function version(): string {
 
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
-  return `meeting-webhooks: contracts, verification and mocks for Cronofy Meeting Agents and Meeting BaaS v2 webhooks.
+  const products = providers.map((provider) => providerInfo[provider].product);
+  const named =
+    products.length > 1 ? `${products.slice(0, -1).join(", ")} and ${products.at(-1)}` : products.join("");
+  return `meeting-webhooks: contracts, verification and mocks for ${named} webhooks.
 
 Usage: meeting-webhooks <command> [options]
 

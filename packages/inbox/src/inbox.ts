@@ -7,7 +7,7 @@ import { groupCommit } from "./batcher.js";
 import { databaseTarget, openEngine } from "./database/open.js";
 import type { Database } from "./database/seam.js";
 import { guardObserver, reportRuns } from "./observer.js";
-import { type ForgetFilter, forget } from "./operations/forget.js";
+import { type ForgetFilter, type ForgetOptions, forget } from "./operations/forget.js";
 import {
   countDeliveries,
   type DeliveryDetail,
@@ -53,9 +53,16 @@ export interface Inbox extends WebhookReceiver {
    * deliveries that match every field given (received `before`, of a `subject`, these `ids`), in one transaction, and
    * resolves with how many it blanked. A delivery still queued, running or retrying is left as it is (a subject's
    * pending deliveries too: erase again once they are done). The row stays, so a late retry of a forgotten delivery is
-   * still answered as a duplicate and never handled again. Throws on an empty filter.
+   * still answered as a duplicate and never handled again. Throws on an empty filter. `options.whenPending:
+   * "refuse"` erases nothing while a matching delivery is pending (rejects with `ForgetRefused`);
+   * `options.alsoErase(tx)` erases the app's own rows in the same transaction.
    */
-  forget(filter: ForgetFilter): Promise<number>;
+  forget(filter: ForgetFilter, options?: ForgetOptions): Promise<number>;
+  /**
+   * One retention pass now (the `retention` option's, with its `alsoErase`), started or not: for tests and scripts.
+   * Resolves with how many rows it erased; 0 without retention.
+   */
+  runRetention(): Promise<number>;
   /**
    * The inbox's open database, for an app's own tables beside the log (`@meeting-webhooks/inbox/database`: `migrate`
    * them from numbered files, then `query` and `transaction`). On SQLite it is the one connection of this process,
@@ -189,6 +196,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
       if (requeued) wakeups.notify();
       return requeued;
     },
-    forget: (filter) => forget(db, filter),
+    forget: (filter, forgetOptions) => forget(db, filter, forgetOptions),
+    runRetention: () => retention.runOnce(),
   };
 }

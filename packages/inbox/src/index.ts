@@ -13,7 +13,13 @@ export type {
   RefusedFacts,
   RunFacts,
 } from "./observer.js";
-export type { ForgetFilter, ForgottenBy } from "./operations/forget.js";
+export {
+  type AlsoErase,
+  type ForgetFilter,
+  type ForgetOptions,
+  ForgetRefused,
+  type ForgottenBy,
+} from "./operations/forget.js";
 export type {
   DeliveryDetail,
   DeliveryFilter,

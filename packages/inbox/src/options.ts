@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import type { MeetingWebhooks } from "@meeting-webhooks/receive";
 import type { Backoff } from "./backoff.js";
+import type { Queryable } from "./database/seam.js";
 import { type InboxObserver, observerCallbacks } from "./observer.js";
 import type { Retention } from "./retention.js";
 
@@ -35,7 +36,15 @@ export interface InboxOptions {
    * Erase the contents (body, headers, issues, drift, last error) of handled and dead deliveries once they are
    * `maxAgeMs` old, every `intervalMs` (default one hour) while started. Absent or 0: keep them for ever.
    */
-  retention?: { maxAgeMs: number; intervalMs?: number };
+  retention?: {
+    maxAgeMs: number;
+    intervalMs?: number;
+    /**
+     * The app's own retention in the same transaction as each batch of the log's: erase what its tables hold from
+     * before `before` (epoch ms, the database's clock) and resolve with how many rows.
+     */
+    alsoErase?: (tx: Queryable, before: number) => Promise<number>;
+  };
   /** Callbacks for metrics: each delivery received or refused, each run handled, failed or dead. */
   observer?: InboxObserver;
 }
@@ -74,6 +83,15 @@ function number(value: number | undefined, fallback: number, pointer: string, mi
       `${pointer.slice(1).replace("/", ".")} must be ${integer ? "a whole number" : "a number"} of at least ${min}`,
     );
   return chosen;
+}
+
+function alsoEraseOf(value: unknown): Retention["alsoErase"] {
+  if (value === undefined || typeof value === "function") return value as Retention["alsoErase"];
+  throw new InboxConfigError(
+    "invalid_option",
+    "/retention/alsoErase",
+    "retention.alsoErase must be a function (tx, before) => Promise<number>",
+  );
 }
 
 export function settingsOf(options: InboxOptions): Settings {
@@ -125,6 +143,7 @@ export function settingsOf(options: InboxOptions): Settings {
     retention: {
       maxAgeMs: number(options.retention?.maxAgeMs, 0, "/retention/maxAgeMs", 0, true),
       intervalMs: number(options.retention?.intervalMs, 3_600_000, "/retention/intervalMs", 10, true),
+      alsoErase: alsoEraseOf(options.retention?.alsoErase),
     },
     observer,
   };

@@ -10,24 +10,33 @@ import {
   type ReceiveResult,
   subjectOf,
 } from "@meeting-webhooks/receive";
+import type { Provider } from "@meeting-webhooks/specs/providers";
 import type { AnyWebhookEvent } from "@meeting-webhooks/types";
 import type { NewDelivery, Stored } from "./operations/store.js";
 
 /**
- * The headers kept with the body: enough to verify it again and to tell who sent it. `x-mb-secret` is left out on
- * purpose: it is the Meeting BaaS callback secret itself, in clear.
+ * Each provider's signature headers, kept so that a stored body can be verified again. A `Record` over `Provider`:
+ * a provider added to `@meeting-webhooks/specs/providers` without its entry here is a type error. `x-mb-secret` is
+ * left out on purpose: it is the Meeting BaaS callback secret itself, in clear.
  */
-export const keptHeaders = [
+const signatureHeaders: { readonly [P in Provider]: readonly string[] } = {
+  cronofy: ["cronofy-hmac-sha256"],
+  meetingbaas: [
+    "svix-id",
+    "svix-timestamp",
+    "svix-signature",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+  ],
+};
+
+/** The headers kept with the body: enough to verify it again and to tell who sent it. */
+export const keptHeaders: readonly string[] = [
   "content-type",
   "user-agent",
-  "cronofy-hmac-sha256",
-  "svix-id",
-  "svix-timestamp",
-  "svix-signature",
-  "webhook-id",
-  "webhook-timestamp",
-  "webhook-signature",
-] as const;
+  ...new Set(Object.values(signatureHeaders).flat()),
+];
 
 /** What `parse` says of an authentic, readable delivery: an event, or a contract refusal to quarantine. */
 export type Authentic = { ok: true; event: AnyWebhookEvent } | { ok: false; error: ContractError };

@@ -3,7 +3,7 @@
 // its own passes and none needs to know of the others: a pass erases only rows not forgotten yet, in short batches
 // (on PostgreSQL skipping rows another pass holds), so two passes at once split the work and a pass repeated changes
 // nothing.
-import type { Database } from "./database/seam.js";
+import type { Database, Queryable } from "./database/seam.js";
 import { forgetExpired } from "./operations/forget.js";
 
 export interface Retention {
@@ -11,6 +11,12 @@ export interface Retention {
   maxAgeMs: number;
   /** How often a started inbox looks for them (default one hour). */
   intervalMs: number;
+  /**
+   * The app's own retention, run in each batch's transaction with the cutoff (epoch milliseconds by the database's
+   * clock): it erases what its tables hold from before then and resolves with how many rows it erased (a pass goes on
+   * while the log or the app still erase something).
+   */
+  alsoErase?: ((tx: Queryable, before: number) => Promise<number>) | undefined;
 }
 
 export interface RetentionOptions extends Retention {
@@ -20,6 +26,8 @@ export interface RetentionOptions extends Retention {
 
 export interface RetentionRunner {
   start(): void;
+  /** One whole pass now, whether started or not; resolves with how many rows it erased (0 when keeping for ever). */
+  runOnce(): Promise<number>;
   /** Ends the timer and waits for a pass in progress to finish its batch. */
   stop(): Promise<void>;
 }
@@ -28,26 +36,33 @@ export interface RetentionRunner {
 const firstPassMs = 5_000;
 
 export function createRetention(options: RetentionOptions): RetentionRunner {
-  const { db, maxAgeMs, intervalMs, log } = options;
+  const { db, maxAgeMs, intervalMs, alsoErase, log } = options;
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
   let running: Promise<void> | undefined;
 
   /** Erases what is due, batch by batch, until a batch finds nothing (or the inbox stops). */
-  async function pass(): Promise<void> {
-    while (!stopping) {
-      if ((await forgetExpired(db, maxAgeMs)) === 0) return;
+  async function pass(): Promise<number> {
+    let erased = 0;
+    while (!stopping && maxAgeMs > 0) {
+      const n = await forgetExpired(db, maxAgeMs, alsoErase);
+      if (n === 0) break;
+      erased += n;
     }
+    return erased;
   }
 
   function schedule(ms: number): void {
     if (stopping) return;
     timer = setTimeout(() => {
-      running = pass().catch((error: Error) => {
-        log(
-          `erasing deliveries older than ${maxAgeMs} ms failed (the next pass tries again): ${error.message}`,
-        );
-      });
+      running = pass().then(
+        () => {},
+        (error: Error) => {
+          log(
+            `erasing deliveries older than ${maxAgeMs} ms failed (the next pass tries again): ${error.message}`,
+          );
+        },
+      );
       void running.finally(() => {
         running = undefined;
         schedule(intervalMs);
@@ -60,6 +75,7 @@ export function createRetention(options: RetentionOptions): RetentionRunner {
     start() {
       if (maxAgeMs > 0 && timer === undefined && !stopping) schedule(Math.min(intervalMs, firstPassMs));
     },
+    runOnce: () => pass(),
     async stop() {
       stopping = true;
       clearTimeout(timer);

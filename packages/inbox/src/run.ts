@@ -3,7 +3,7 @@
 // body that went to `onError` (quarantined, or no longer meeting the contract: a retry would not mend it), are
 // handled; a handler that threw is retried after the backoff, or is dead once its attempts are spent.
 import type { DispatchResult, MeetingWebhooks } from "@meeting-webhooks/receive";
-import type { Channel, Provider } from "@meeting-webhooks/types";
+import { isChannel, isProvider } from "@meeting-webhooks/specs/providers";
 import { type Backoff, backoffDelay } from "./backoff.js";
 import type { ClaimedDelivery } from "./operations/claim.js";
 
@@ -16,11 +16,6 @@ export interface RunPolicy {
   maxAttempts: number;
   backoff: Backoff;
 }
-
-const providers: readonly Provider[] = ["cronofy", "meetingbaas"];
-const channels: readonly Channel[] = ["callback", "webhook"];
-const isProvider = (value: string): value is Provider => (providers as readonly string[]).includes(value);
-const isChannel = (value: string): value is Channel => (channels as readonly string[]).includes(value);
 
 /** What the log keeps of a failed run: the message and the first handler's stack, bounded. */
 function describe(result: Extract<DispatchResult, { ok: false }>): string {

@@ -6,7 +6,7 @@ import type { Database } from "../src/database/seam.js";
 import { claim } from "../src/operations/claim.js";
 import { complete } from "../src/operations/complete.js";
 import { bury, reschedule } from "../src/operations/fail.js";
-import { forget, forgetExpired } from "../src/operations/forget.js";
+import { ForgetRefused, forget, forgetExpired } from "../src/operations/forget.js";
 import { getDelivery, listDeliveries, queueLength } from "../src/operations/read.js";
 import { retry } from "../src/operations/retry.js";
 import { databaseForTest, delivery, pause, seamForTest, store, testEngines } from "./support.js";
@@ -161,5 +161,61 @@ describe.each(engines)("the erasure contract on %s", (engine) => {
     });
     expect((await Promise.all(passes)).reduce((a, b) => a + b, 0)).toBe(1200);
     expect(await forgetExpired(dbs[0] as Database, 10)).toBe(0);
+  });
+  it("with whenPending refuse, erases nothing while a matching delivery is pending, and says how many", async () => {
+    const db = await seamForTest(engine);
+    const [done] = await handled(db, 1, 1, "meetingbaas:bot-x");
+    await store(db, delivery(2, "meetingbaas:bot-x"));
+    const refused = forget(db, { subject: "meetingbaas:bot-x" }, { whenPending: "refuse" });
+    await expect(refused).rejects.toBeInstanceOf(ForgetRefused);
+    await expect(refused).rejects.toMatchObject({ code: "deliveries_pending", pending: 1 });
+    expect((await getDelivery(db, done as string))?.forgotten).toBeNull();
+    await claim(db, "w1", 1, 60_000);
+    await expect(forget(db, { ids: [done as string, "3"] }, { whenPending: "refuse" })).resolves.toBe(1);
+  });
+
+  it("runs alsoErase in the erasure's transaction: its writes commit with it, and when it throws nothing is erased", async () => {
+    const db = await seamForTest(engine);
+    await db.query("CREATE TABLE app_rows (subject TEXT NOT NULL)");
+    await db.query("INSERT INTO app_rows (subject) VALUES ('meetingbaas:bot-1'), ('meetingbaas:bot-2')");
+    const [id] = await handled(db, 1, 1);
+    const failing = forget(
+      db,
+      { subject: "meetingbaas:bot-1" },
+      {
+        alsoErase: async (tx) => {
+          await tx.query("DELETE FROM app_rows WHERE subject = $1", ["meetingbaas:bot-1"]);
+          throw new Error("the app's erasure failed");
+        },
+      },
+    );
+    await expect(failing).rejects.toThrow("the app's erasure failed");
+    expect((await getDelivery(db, id as string))?.forgotten).toBeNull();
+    expect(await db.query("SELECT subject FROM app_rows ORDER BY subject")).toHaveLength(2);
+    const erased = await forget(
+      db,
+      { subject: "meetingbaas:bot-1" },
+      { alsoErase: (tx) => tx.query("DELETE FROM app_rows WHERE subject = $1", ["meetingbaas:bot-1"]) },
+    );
+    expect(erased).toBe(1);
+    expect(await db.query("SELECT subject FROM app_rows")).toEqual([{ subject: "meetingbaas:bot-2" }]);
+  });
+
+  it("a retention step hands alsoErase the cutoff it used (the database's clock minus the age), in its transaction", async () => {
+    const db = await seamForTest(engine);
+    await handled(db, 1, 2);
+    await pause(20);
+    const [clock] = await db.query<{ now: number | string }>(`SELECT ${db.dialect.now} AS now`);
+    const cutoffs: number[] = [];
+    const erased = await forgetExpired(db, 10, async (tx, before) => {
+      cutoffs.push(before);
+      const [row] = await tx.query<{ n: number | string }>(
+        "SELECT count(*) AS n FROM inbox_deliveries WHERE forgotten_at IS NOT NULL",
+      );
+      return Number(row?.n) === 2 ? 3 : 0; // the log's batch is already visible to the hook
+    });
+    expect(erased).toBe(5);
+    expect(cutoffs[0]).toBeGreaterThanOrEqual(Number(clock?.now) - 10);
+    expect(cutoffs[0]).toBeLessThan(Number(clock?.now) + 5_000);
   });
 });

@@ -46,6 +46,7 @@ describe("inbox options", () => {
       [{ webhooks: {} }, "/webhooks"],
       [{ retention: { maxAgeMs: -1 } }, "/retention/maxAgeMs"],
       [{ retention: { maxAgeMs: 1000, intervalMs: 0 } }, "/retention/intervalMs"],
+      [{ retention: { maxAgeMs: 1000, alsoErase: "erase" } }, "/retention/alsoErase"],
       [{ observer: { handled: "yes" } }, "/observer/handled"],
     ];
     for (const [options, pointer] of mistakes)

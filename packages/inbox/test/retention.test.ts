@@ -68,4 +68,35 @@ describe.each(engines)("retention and erasure on %s", (engine) => {
     for (const { inbox } of [kept, idle])
       expect((await inbox.deliveries()).map((d) => d.forgotten)).toEqual([null]);
   });
+  it("runRetention runs one whole pass now, started or not, with the app's alsoErase in each batch", async () => {
+    const cutoffs: number[] = [];
+    const { inbox } = await inboxForTest(engine, {
+      retention: {
+        maxAgeMs: 10,
+        intervalMs: 3_600_000,
+        alsoErase: async (_tx, before) => {
+          cutoffs.push(before);
+          return 0;
+        },
+      },
+    });
+    const result = await inbox.receive(await statusChange(1, 1));
+    const id = result.ok ? (result.event.deliveryId as string) : "";
+    await inbox.start();
+    await inbox.drain();
+    await pause(20);
+    expect(await inbox.runRetention()).toBe(1);
+    expect((await inbox.delivery(id))?.forgotten?.by).toBe("retention");
+    expect(cutoffs.length).toBeGreaterThanOrEqual(2); // the batch that erased, then the one that found nothing
+    expect(await inbox.runRetention()).toBe(0);
+  });
+
+  it("runRetention erases nothing without retention", async () => {
+    const { inbox } = await inboxForTest(engine);
+    await inbox.receive(await statusChange(1, 1));
+    await inbox.start();
+    await inbox.drain();
+    expect(await inbox.runRetention()).toBe(0);
+    expect((await inbox.deliveries()).map((d) => d.forgotten)).toEqual([null]);
+  });
 });

@@ -17,6 +17,7 @@ import {
   generatedHeader,
   loadWebhooks,
   type Provider,
+  providerInfo,
   providers,
   readJson,
   readYaml,
@@ -269,7 +270,7 @@ export function receiverContract(): Json {
   return {
     openapi: "3.1.0",
     info: {
-      title: "Receiver contract: what Cronofy and Meeting BaaS send to your endpoints",
+      title: `Receiver contract: what ${providers.map((provider) => providerInfo[provider].displayName).join(" and ")} send to your endpoints`,
       version: "0.1.0",
       description:
         "Each webhook of `specs/<provider>/openapi.yaml` as an ordinary operation, " +

@@ -13,9 +13,24 @@ function idAt(payload: unknown, outer: string, inner: string): string | undefine
   return typeof id === "string" && id.length > 0 && id.length <= longestId ? id : undefined;
 }
 
+/** Where a provider's payloads name what orders them: each a path of two keys to a string id. */
+interface SubjectRule {
+  /** The meeting (meeting agent, bot) a payload is about. */
+  meeting: readonly [string, string];
+  /** For `calendar.*` events that name no meeting: the calendar whose events they change, in order. */
+  calendar?: readonly [string, string];
+}
+
+/** One entry per provider: a `Record` over `Provider`, so a provider without its rule is a type error. */
+const subjectRules: { readonly [P in Provider]: SubjectRule } = {
+  cronofy: { meeting: ["meeting_agent", "sub"] },
+  meetingbaas: { meeting: ["data", "bot_id"], calendar: ["data", "calendar_id"] },
+};
+
 /** The meeting a payload is about: Cronofy's `meeting_agent.sub`, Meeting BaaS's `data.bot_id`. */
 export function meetingIdOf(provider: Provider, payload: unknown): string | undefined {
-  return provider === "cronofy" ? idAt(payload, "meeting_agent", "sub") : idAt(payload, "data", "bot_id");
+  const [outer, inner] = subjectRules[provider].meeting;
+  return idAt(payload, outer, inner);
 }
 
 /**
@@ -28,10 +43,11 @@ export function subjectOf(delivery: { provider: Provider; payload: unknown }): s
   const { provider, payload } = delivery;
   const meeting = meetingIdOf(provider, payload);
   if (meeting !== undefined) return `${provider}:${meeting}`;
-  if (provider !== "meetingbaas") return null;
+  const path = subjectRules[provider].calendar;
+  if (path === undefined) return null;
   const event = (payload as { event?: unknown } | null)?.event;
-  const calendar = idAt(payload, "data", "calendar_id");
+  const calendar = idAt(payload, path[0], path[1]);
   return typeof event === "string" && event.startsWith("calendar.") && calendar !== undefined
-    ? `meetingbaas:calendar:${calendar}`
+    ? `${provider}:calendar:${calendar}`
     : null;
 }

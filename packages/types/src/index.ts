@@ -14,6 +14,10 @@ export type * as Receiver from "./receiver.gen.js";
 /** A string from an open list: the known values autocomplete, and values added later still type-check. */
 export type OpenString<Known extends string> = Known | (string & {});
 
+/**
+ * The providers of `@meeting-webhooks/specs/providers`, written out because this package has no runtime dependency;
+ * `test/narrowing.test-d.ts` keeps the two equal.
+ */
 export type Provider = "cronofy" | "meetingbaas";
 /** `callback`: set up per meeting agent or bot. `webhook`: set up once for the whole account (Svix). */
 export type Channel = "callback" | "webhook";

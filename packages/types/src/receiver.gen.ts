@@ -102,7 +102,16 @@ export interface paths {
         get: operations["getMeeting"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase a meeting
+         * @description Erases, in one transaction, the meeting with its timeline, participants, artifacts and transcript, and the
+         *     bodies and headers of its deliveries. The deliveries' rows stay (key, provider, event, status, times, shown
+         *     `forgotten`), so a provider's late retry of one of them is answered as a duplicate and re-creates nothing;
+         *     afterwards `GET` answers 404. Answers 409 (`deliveries_pending`) while one of its deliveries is still queued,
+         *     running or retrying: its processing would write the meeting again. Needs a read token when the receiver sets
+         *     READ_API_TOKENS, like the rest of the read API.
+         */
+        delete: operations["deleteMeeting"];
         options?: never;
         head?: never;
         patch?: never;
@@ -185,6 +194,30 @@ export interface paths {
          *     the replica out of the load balancer, do not restart it: it recovers by itself). Every role serves it.
          */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description This process's metrics in the Prometheus text format (0.0.4): deliveries by provider, channel and outcome,
+         *     refusals by code, ingest time and processing lag histograms, handler runs, downloads by outcome, the inbox's
+         *     queue depth and dead deliveries, and the Node.js process metrics. Counters are per process: scrape every
+         *     replica (every role serves it). Needs a read token when the receiver sets READ_API_TOKENS (give the scraper
+         *     `authorization.credentials`).
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1008,6 +1041,11 @@ export interface components {
                 /** @description The last download error. */
                 error?: string | null;
             }[];
+            /**
+             * Format: date-time
+             * @description When the downloaded transcript was erased by retention (RETENTION_DAYS after it was downloaded): `transcript` is then null. Absent in lists.
+             */
+            transcriptErasedAt?: string | null;
             /** @description The transcript in one neutral shape, when downloaded. */
             transcript?: {
                 /** @description Who spoke. */
@@ -1090,6 +1128,19 @@ export interface components {
                 /** @description What is new. */
                 message: string;
             }[];
+            /** @description Whether what it said was erased: its body and headers (and `errors`, `drift`, `lastError`, which may quote them) are gone, by retention (RETENTION_DAYS) or by the erasure of its meeting on request. What this object shows stays, so a late retry of it is still a duplicate. Null while kept. */
+            forgotten?: {
+                /**
+                 * Format: date-time
+                 * @description When it was erased.
+                 */
+                at: string;
+                /**
+                 * @description `retention`, the periodic pass; `request`, the erasure of its meeting (DELETE /api/meetings/{id}).
+                 * @enum {string}
+                 */
+                by: "retention" | "request";
+            } | null;
             /** @description The payload as received (parsed); absent in lists. */
             payload?: unknown;
         };
@@ -1484,6 +1535,32 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    deleteMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meeting's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     listDeliveries: {
         parameters: {
             query?: {
@@ -1600,6 +1677,34 @@ export interface operations {
                 };
             };
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exposition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP meeting_webhooks_queue_depth Deliveries in the inbox by state.
+                     *     # TYPE meeting_webhooks_queue_depth gauge
+                     *     meeting_webhooks_queue_depth{state="queued"} 0
+                     *     meeting_webhooks_queue_depth{state="dead"} 0
+                     */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
 }

@@ -1,6 +1,8 @@
+import type { Channel as SpecsChannel, Provider as SpecsProvider } from "@meeting-webhooks/specs/providers";
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   AnyWebhookEvent,
+  Channel,
   CronofyEventName,
   CronofyFailureSubtype,
   CronofyWebhookEvent,
@@ -12,6 +14,7 @@ import type {
   MeetingBaasWebhookEvent,
   OpenString,
   PayloadOf,
+  Provider,
 } from "../src/index.js";
 
 describe("event names", () => {
@@ -123,5 +126,12 @@ describe("open lists", () => {
     // @ts-expect-error a status code is a string
     const _status: MeetingBaasBotStatusCode = 42;
     expectTypeOf<OpenString<"a">>().toEqualTypeOf<"a" | (string & {})>();
+  });
+});
+
+describe("the provider and channel unions", () => {
+  it("are the one list's, @meeting-webhooks/specs/providers (written out here only for the conditional types)", () => {
+    expectTypeOf<Provider>().toEqualTypeOf<SpecsProvider>();
+    expectTypeOf<Channel>().toEqualTypeOf<SpecsChannel>();
   });
 });

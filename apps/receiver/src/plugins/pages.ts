@@ -10,12 +10,17 @@ export interface PagesOptions {
   read: ReadSide;
   /** Whether the docs site is built (linked from the dashboard). */
   docsAvailable: () => boolean;
+  /** RETENTION_DAYS, for the dashboard's line on what is kept and for how long. */
+  retentionDays?: number;
 }
 
-export const pagesPlugin: FastifyPluginAsync<PagesOptions> = async (app, { read, docsAvailable }) => {
+export const pagesPlugin: FastifyPluginAsync<PagesOptions> = async (
+  app,
+  { read, docsAvailable, retentionDays },
+) => {
   const html = "text/html; charset=utf-8";
   app.get("/", async (_request, reply) =>
-    reply.type(html).send(await renderDashboard(read, docsAvailable())),
+    reply.type(html).send(await renderDashboard(read, docsAvailable(), retentionDays)),
   );
   app.get("/operations", async (_request, reply) => reply.type(html).send(await renderOperationsPage(read)));
   app.get("/meetings/:id", async (request, reply) => {

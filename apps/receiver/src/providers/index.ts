@@ -1,6 +1,7 @@
 // The registry of provider modules: the one place that dispatches on the provider. Adding a provider is a module
-// beside these two and a line here (docs/adding-a-provider.md).
-import type { Provider } from "@meeting-webhooks/types";
+// beside these two and a line here (docs/adding-a-provider.md); the list itself is `@meeting-webhooks/specs/providers`,
+// so a provider added there without a module here is a type error.
+import type { Provider } from "@meeting-webhooks/specs/providers";
 import { cronofy } from "./cronofy.js";
 import { meetingBaas } from "./meetingbaas.js";
 import type { ProviderModule } from "./module.js";

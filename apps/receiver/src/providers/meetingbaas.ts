@@ -189,7 +189,7 @@ export const meetingBaas: ProviderModule<"meetingbaas"> = {
   transcriptOf: (_download, json) => meetingBaasTranscript(json as MeetingBaasOutputTranscription),
   cannotDownload: () => null,
   freshUrlsAdvice:
-    "An artifact URL expired: fresh URLs come from Meeting BaaS GET /v2/bots/{bot_id}; POST /v2/bots/{bot_id}/retry-callback also sends the callback again with new URLs.",
+    "An artifact URL expired: fresh URLs come from Meeting BaaS `GET /v2/bots/{bot_id}`; `POST /v2/bots/{bot_id}/retry-callback` also sends the callback again with new URLs.",
   variables: [
     {
       name: "MEETINGBAAS_CALLBACK_SECRETS",

@@ -1,5 +1,5 @@
-// What the receiver must know of a provider, in one place per provider (providers/cronofy.ts, providers/meetingbaas.ts)
-// behind one registry (providers/index.ts): which events update meetings and how, which artifacts to download and
+// What the receiver must know of a provider, in one place per provider (providers/<provider>.ts) behind one registry
+// (providers/index.ts): which events update meetings and how, which artifacts to download and
 // how to fetch them, how a downloaded transcript maps to the neutral one, what an expired URL calls for, and which
 // environment variables configure it. Nothing outside these modules and the registry names a provider.
 import type { MeetingWebhooksOptions } from "@meeting-webhooks/receive";
@@ -56,7 +56,10 @@ export interface ProviderModule<P extends Provider = Provider> {
   transcriptOf(download: Download, json: unknown): TranscriptSegment[];
   /** Whether a download needs something configured first; the reason when it does (shown on the artifact). */
   cannotDownload(variables: VariableValues): string | null;
-  /** What an expired URL calls for, shown with the meeting. */
+  /**
+   * What an expired URL calls for, in the artifact's error and on the dashboard's meeting page (which shows the
+   * `backticked` parts as code).
+   */
   freshUrlsAdvice: string;
   /** The environment variables that configure this provider. */
   variables: readonly ProviderVariable[];

@@ -48,9 +48,10 @@ async function meetingOf(db: Queryable, row: MeetingRow, withTranscript: boolean
       [id],
     ),
     withTranscript
-      ? db.query<{ segments: string }>("SELECT segments FROM receiver_transcripts WHERE meeting_id = $1", [
-          id,
-        ])
+      ? db.query<{ segments: string; erased_at: number | string | null }>(
+          "SELECT segments, erased_at FROM receiver_transcripts WHERE meeting_id = $1",
+          [id],
+        )
       : Promise.resolve(undefined),
   ]);
   const meeting: Meeting = {
@@ -83,7 +84,12 @@ async function meetingOf(db: Queryable, row: MeetingRow, withTranscript: boolean
     })),
     updatedAt: new Date(int(row.updated_at)).toISOString(),
   };
-  if (transcripts) meeting.transcript = transcripts[0] ? JSON.parse(transcripts[0].segments) : null;
+  if (transcripts) {
+    const [stored] = transcripts;
+    const erasedAt = stored?.erased_at ?? null;
+    meeting.transcript = stored && erasedAt === null ? JSON.parse(stored.segments) : null;
+    meeting.transcriptErasedAt = erasedAt === null ? null : new Date(int(erasedAt)).toISOString();
+  }
   return meeting;
 }
 

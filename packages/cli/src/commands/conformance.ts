@@ -17,7 +17,7 @@ import {
   runConformance,
   targetLabels,
 } from "@meeting-webhooks/mocks/conformance";
-import { channelOption, commandLine, methodOption, providerOption } from "../args.js";
+import { channelOption, commandLine, methodOption, providerOption, providerPlaceholder } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import { signingSecrets } from "../secrets.js";
 
@@ -31,7 +31,7 @@ interface OptionHelp {
 
 /** Parsed by `commandLine` and printed by --help: the options are written once. */
 const options = {
-  provider: { type: "string", value: "<meetingbaas|cronofy>", help: "whose deliveries to send (required)" },
+  provider: { type: "string", value: providerPlaceholder, help: "whose deliveries to send (required)" },
   channel: {
     type: "string",
     value: "<webhook|callback>",
@@ -110,7 +110,7 @@ function scenarioLines(): string[] {
   });
 }
 
-export const conformanceHelp = `Usage: meeting-webhooks conformance --provider <meetingbaas|cronofy> --url <endpoint> [options]
+export const conformanceHelp = `Usage: meeting-webhooks conformance --provider ${providerPlaceholder} --url <endpoint> [options]
 
 Grades an endpoint against how the provider really delivers: sends it real, correctly signed deliveries (the
 contract's examples and generated payloads of every event) and deliveries it must refuse, one at a time, and checks

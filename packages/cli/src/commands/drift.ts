@@ -10,10 +10,17 @@ import {
   writeProposal,
 } from "@meeting-webhooks/drift";
 import type { Channel } from "@meeting-webhooks/types";
-import { channelOption, commandLine, onePositional, providerOption } from "../args.js";
+import {
+  channelOption,
+  commandLine,
+  onePositional,
+  providerChoices,
+  providerOption,
+  providerPlaceholder,
+} from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
-export const driftHelp = `Usage: meeting-webhooks drift --provider <cronofy|meetingbaas> [options] <captures>
+export const driftHelp = `Usage: meeting-webhooks drift --provider ${providerPlaceholder} [options] <captures>
 
 Reads captured deliveries and reports, per event, what the contract does not know: properties it never describes,
 values of open lists it does not document yet, required properties the deliveries lack, other types or formats,
@@ -28,7 +35,7 @@ JSON Lines), the sample receiver's SQLite database file, or its PostgreSQL store
 (?schema=<name> when not public).
 
 Options:
-  --provider <name>   cronofy or meetingbaas (required)
+  --provider <name>   ${providerChoices} (required)
   --channel <name>    meetingbaas only: callback or webhook, for captures that do not say (default: guessed from
                       the event; the receiver's database stores it)
   --since <time>      only deliveries received at or after this RFC 3339 time

@@ -13,7 +13,14 @@ import {
   webhookCatalog,
 } from "@meeting-webhooks/mocks";
 import type { Channel, Provider } from "@meeting-webhooks/types";
-import { channelOption, commandLine, methodOption, providerOption } from "../args.js";
+import {
+  channelOption,
+  commandLine,
+  methodOption,
+  providerChoices,
+  providerOption,
+  providerPlaceholder,
+} from "../args.js";
 import { type Io, UsageError } from "../io.js";
 import { signingSecrets } from "../secrets.js";
 
@@ -25,7 +32,7 @@ const eventList = (provider: Provider, channel?: Channel): string[] => [
   ),
 ];
 
-export const sendHelp = `Usage: meeting-webhooks send --provider <cronofy|meetingbaas> --event <name> --to <url> [options]
+export const sendHelp = `Usage: meeting-webhooks send --provider ${providerPlaceholder} --event <name> --to <url> [options]
 
 Sends deliveries signed exactly as the provider signs them, with realistic payloads from the contract's fixture
 factories (every one valid against the contract), like \`stripe trigger\`. Each delivery of a run is distinct
@@ -36,7 +43,7 @@ Events (the providers' own names):
   meetingbaas   ${eventList("meetingbaas").join(", ")}
 
 Options:
-  --provider <name>       cronofy or meetingbaas (required)
+  --provider <name>       ${providerChoices} (required)
   --event <name>          the event to send (required unless --fixture names one)
   --to <url>              the receiver's URL (required)
   --channel <name>        meetingbaas only: webhook (account webhook signed by Svix, the default for every event,

@@ -11,10 +11,10 @@ import {
   readUpstreamMapping,
   UpstreamError,
 } from "@meeting-webhooks/contract-diff";
-import { commandLine, onePositional, providerOption } from "../args.js";
+import { commandLine, onePositional, providerOption, providerPlaceholder } from "../args.js";
 import { type Io, UsageError } from "../io.js";
 
-export const upstreamHelp = `Usage: meeting-webhooks upstream --provider <meetingbaas|cronofy> [options] <document>
+export const upstreamHelp = `Usage: meeting-webhooks upstream --provider ${providerPlaceholder} [options] <document>
 
 Compares the provider's own machine-readable document with the contract and reports what one has that the other
 lacks or contradicts: properties, required fields, types, nullability, listed values, formats and bounds. Each

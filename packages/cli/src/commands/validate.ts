@@ -3,10 +3,17 @@
 import type { SchemaIssue } from "@meeting-webhooks/receive";
 import { envelopeSchemaOf, validatePayload } from "@meeting-webhooks/receive/validate";
 import type { Channel } from "@meeting-webhooks/types";
-import { channelOption, commandLine, onePositional, providerOption } from "../args.js";
+import {
+  channelOption,
+  commandLine,
+  onePositional,
+  providerChoices,
+  providerOption,
+  providerPlaceholder,
+} from "../args.js";
 import { type Io, readInput } from "../io.js";
 
-export const validateHelp = `Usage: meeting-webhooks validate --provider <cronofy|meetingbaas> [options] <file|->
+export const validateHelp = `Usage: meeting-webhooks validate --provider ${providerPlaceholder} [options] <file|->
 
 Checks a webhook payload (JSON) against the contract. First its envelope, what every delivery of the provider and
 channel has (Meeting BaaS: event, data and, for bot events, extra; Cronofy: notification.type,
@@ -16,7 +23,7 @@ Meeting BaaS by its "event" field), against its schema. A new event name inside 
 reported as drift.
 
 Options:
-  --provider <name>    cronofy or meetingbaas (required)
+  --provider <name>    ${providerChoices} (required)
   --channel <name>     meetingbaas only: callback or webhook (default: webhook if the event exists as one)
   --strict             fail on drift too: unknown properties, values outside an open list, unknown events
   --json               print one JSON object on stdout instead of text

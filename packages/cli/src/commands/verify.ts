@@ -7,10 +7,10 @@ import {
   verifyMeetingBaasCallback,
   verifyStandardWebhook,
 } from "@meeting-webhooks/receive/verify";
-import { commandLine, onePositional, providerOption } from "../args.js";
+import { commandLine, onePositional, providerChoices, providerOption, providerPlaceholder } from "../args.js";
 import { type Io, readInput, UsageError } from "../io.js";
 
-export const verifyHelp = `Usage: meeting-webhooks verify --provider <cronofy|meetingbaas> --secret <s> [--secret <s2> …]
+export const verifyHelp = `Usage: meeting-webhooks verify --provider ${providerPlaceholder} --secret <s> [--secret <s2> …]
                                --header "<Name>: <value>" [--header …] [options] <body-file|->
 
 Checks a delivery's signature over the body bytes exactly as stored in the file (do not reformat the file).
@@ -18,7 +18,7 @@ Cronofy: Cronofy-HMAC-SHA256 against the client secret(s). Meeting BaaS: the sch
 x-mb-secret for bot callbacks, svix-id/svix-timestamp/svix-signature for account webhooks (whsec_… secrets).
 
 Options:
-  --provider <name>     cronofy or meetingbaas (required)
+  --provider <name>     ${providerChoices} (required)
   --secret <s>          a secret to try; repeat while rotating. Default: MEETING_WEBHOOKS_SECRETS (comma-separated),
                         which keeps secrets out of shell history
   --header "N: v"       a header as received; repeat for each

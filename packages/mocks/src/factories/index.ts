@@ -51,9 +51,11 @@ export type Factory<E extends string> = (
   options?: FactoryOptions,
 ) => E extends CronofyEventName | MeetingBaasEventName ? PayloadOf<E> : never;
 
+/** Each provider's factories; a provider without its table is a type error (the registry `factoryFor` reads). */
+const factoryTables: { readonly [P in Provider]: Record<string, unknown> } = { cronofy, meetingbaas };
+
 /** The factory of an event by its provider name, or undefined when there is none (a test keeps that from happening). */
 export function factoryFor<E extends string>(provider: Provider, event: E): Factory<E> | undefined {
-  const table = (provider === "cronofy" ? cronofy : meetingbaas) as unknown as Record<string, unknown>;
-  const factory = table[factoryName(event)];
+  const factory = factoryTables[provider][factoryName(event)];
   return typeof factory === "function" ? (factory as Factory<E>) : undefined;
 }
