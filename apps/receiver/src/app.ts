@@ -15,6 +15,7 @@ import { fastifyLoggerOf, type LogDestination, lineLog } from "./logger.js";
 import { createReceiverMetrics, type ReceiverMetrics } from "./metrics.js";
 import { fanOut } from "./observers.js";
 import { OperationsRecorder } from "./operations.js";
+import { accessControl } from "./plugins/access.js";
 import { docsBuilt, docsPlugin } from "./plugins/docs.js";
 import { erasurePlugin } from "./plugins/erasure.js";
 import { metricsPlugin } from "./plugins/metrics.js";
@@ -181,6 +182,8 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
   app.setNotFoundHandler((request, reply) =>
     send(reply, problemOf(404, "not_found", `No route ${request.method} ${request.url}.`)),
   );
+  // First, so that its deny-by-default hook and headers cover every route registered after it.
+  await app.register(accessControl, { access: config.access, log });
   await app.register(readApiPlugin, { read, retryAfterSeconds });
   await app.register(metricsPlugin, { metrics });
   if (serves) {

@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AccessConfig, isAccessConfigError, readAccessConfig } from "./access/config.js";
 import { providerModules, type VariableValues } from "./providers/index.js";
 
 export type Role = "all" | "ingest" | "worker";
@@ -51,6 +52,8 @@ export interface Config {
   retentionDays: number;
   /** How often a worker's retention pass runs (RETENTION_INTERVAL_MS, default one hour). */
   retentionIntervalMs: number;
+  /** Who may read: READ_API_TOKENS, SESSION_SECRET, READ_API_AUTH and the rate limits (access/config.ts). */
+  access: AccessConfig;
 }
 
 export class ConfigError extends Error {}
@@ -109,10 +112,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const databaseSchema = env.DATABASE_SCHEMA || "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
     throw new ConfigError("DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)");
+  const host = env.HOST || "127.0.0.1";
+  const access = readAccessConfig(env, host);
+  if (isAccessConfigError(access)) throw new ConfigError(access.message);
   const docsDefault = fileURLToPath(new URL("../../docs/dist", import.meta.url));
   return {
     port: integer(env, "PORT", 3000),
-    host: env.HOST || "127.0.0.1",
+    host,
     databasePath,
     databaseUrl,
     databaseSchema,
@@ -132,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logRequests: env.LOG_REQUESTS === "1",
     retentionDays: integer(env, "RETENTION_DAYS", 30),
     retentionIntervalMs: integer(env, "RETENTION_INTERVAL_MS", 3_600_000, 10),
+    access,
   };
 }

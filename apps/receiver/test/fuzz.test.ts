@@ -12,9 +12,10 @@ import { specsDir } from "@meeting-webhooks/specs";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionCookie } from "../src/access/sign-in.js";
 import { buildReceiver, type Receiver } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
-import { secrets } from "./support.js";
+import { cronofyRequest, example, inject, secrets, startReceiver } from "./support.js";
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261203);
 const numRuns = Number(process.env.FUZZ_RUNS ?? 500);
@@ -477,6 +478,125 @@ describe("the receiver under hostile HTTP input", () => {
     const health = await getJson("/healthz");
     expect(health.status).toBe(200);
     expect(health.json.status).toBe("ok");
+    expect(internalErrors).toEqual([]);
+  });
+});
+
+// ---- The read side and the login form, with and without READ_API_TOKENS ---------------------------------------
+
+const readToken = `fuzz-read-token-${"f".repeat(32)}`;
+const readPaths = [
+  "/",
+  "/operations",
+  "/meetings/1",
+  "/meetings/%00",
+  "/api/meetings",
+  "/api/meetings/1",
+  "/api/meetings/0",
+  "/api/meetings/..%2F..%2Fhealthz",
+  "/api/deliveries?limit=500",
+  "/api/deliveries?before=-1",
+  "/api/drift?since=not-a-date",
+  "/api/drift",
+  "/login",
+  "/login?next=//evil.example.invalid",
+  "/logout",
+  "/docs/../api/meetings",
+  "/webhooks/../api/meetings",
+  "/healthz/../api/meetings",
+  "/API/MEETINGS",
+  "/api/meetings/",
+];
+
+const readCaseArb = fc.record({
+  method: fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE"),
+  path: fc.oneof(
+    fc.constantFrom(...readPaths),
+    fc.webPath().map((path) => (path.startsWith("/") ? path : `/${path}`)),
+  ),
+  authorization: fc.oneof(
+    fc.constant(undefined),
+    fc.constant(`Bearer ${readToken}`),
+    fc.string({ maxLength: 80 }).map((token) => `Bearer ${token}`),
+    fc.constantFrom("Basic Zm9vOmJhcg==", "Bearer", "bearer  ", `Bearer ${readToken}x`, `Token ${readToken}`),
+    fc.string({ unit: "binary-ascii", maxLength: 300 }),
+  ),
+  cookie: fc.oneof(
+    fc.constant(undefined),
+    fc.string({ maxLength: 200 }),
+    fc.string({ maxLength: 60 }).map((value) => `${sessionCookie}=${value}`),
+    fc
+      .string({ maxLength: 60 })
+      .map((value) => `${sessionCookie}=AAAAAAAAAAAAAAAAAAAAAA.99999999999999.${value}; _csrf=${value}`),
+  ),
+  accept: fc.constantFrom(undefined, "text/html", "application/json", "*/*"),
+  contentType: fc.constantFrom(
+    undefined,
+    "application/x-www-form-urlencoded",
+    "application/json",
+    "multipart/form-data; boundary=x",
+    "text/plain",
+  ),
+  body: fc.oneof(
+    fc.constant(""),
+    fc.string({ maxLength: 400 }),
+    fc
+      .record({ token: fc.string(), _csrf: fc.string(), next: fc.string() }, { requiredKeys: [] })
+      .map((fields) => new URLSearchParams(fields as Record<string, string>).toString()),
+  ),
+  remoteAddress: fc.ipV4(),
+});
+
+describe.each([
+  ["with READ_API_TOKENS", { READ_API_TOKENS: readToken, AUTH_FAILURE_LIMIT: "5" }],
+  ["without READ_API_TOKENS (loopback)", {}],
+] as const)("the read side and the login form under hostile input, %s", (_name, env) => {
+  let reader: Receiver;
+  const protectedOn = "READ_API_TOKENS" in env;
+  beforeAll(async () => {
+    reader = await startReceiver({ env: { ...env, DOCS_DIR: join(dir, "no-docs") } }, { process: false });
+    const stored = await inject(
+      reader,
+      cronofyRequest(example("cronofy/examples/meeting_agent_complete.json")),
+    );
+    expect(stored.status).toBe(202);
+  });
+  afterAll(() => reader?.close());
+
+  it("never answers 5xx, and without the token shows no stored data", async () => {
+    await fc.assert(
+      fc.asyncProperty(readCaseArb, async (c) => {
+        const headers: Record<string, string> = {};
+        if (c.authorization !== undefined) headers.authorization = c.authorization;
+        if (c.cookie !== undefined) headers.cookie = c.cookie;
+        if (c.accept !== undefined) headers.accept = c.accept;
+        if (c.contentType !== undefined) headers["content-type"] = c.contentType;
+        let response: Awaited<ReturnType<Receiver["app"]["inject"]>>;
+        try {
+          response = await reader.app.inject({
+            method: c.method,
+            url: c.path,
+            headers,
+            remoteAddress: c.remoteAddress,
+            ...(c.method === "GET" || c.method === "HEAD" ? {} : { payload: c.body }),
+          });
+        } catch (error) {
+          // light-my-request refuses some header values itself (they never reach the receiver).
+          if (error instanceof TypeError && /header|character/i.test(error.message)) return;
+          throw error;
+        }
+        expect(response.statusCode, `${c.method} ${c.path}`).toBeLessThan(500);
+        if (protectedOn && c.authorization !== `Bearer ${readToken}`) {
+          // No valid credential can be in this case (sessions are only random or forged): no stored data.
+          expect(response.body).not.toContain("Product sync");
+          expect(response.body).not.toContain('"deliveries"');
+          expect(response.body).not.toContain('"meetings"');
+          if (/^\/(api|operations|meetings)/.test(c.path) && response.statusCode < 300)
+            expect.fail(`${c.method} ${c.path} answered ${response.statusCode} without a token`);
+        }
+      }),
+      { seed, numRuns: Math.min(numRuns, 400), endOnFailure: true },
+    );
     expect(internalErrors).toEqual([]);
   });
 });

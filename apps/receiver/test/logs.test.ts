@@ -18,9 +18,9 @@ import {
 
 const cronofyTranscript = example("cronofy/examples/transcript.json");
 const meetingBaasTranscript = example("meetingbaas/examples/artifacts/transcription.json");
-/** A bearer token as the sign-in will hand out, and a session cookie: neither may reach a log. */
-const token = "tok_logs-test-3f9c2b7d8e1a4c6b";
-const cookie = "session=sess_logs-test-9a8b7c6d5e4f";
+/** A read token (READ_API_TOKENS), and the cookies the sign-in hands out for it: none may reach a log. */
+const token = "tok_logs-test-3f9c2b7d8e1a4c6b-read-token";
+let cookie = "";
 /** Words in a body no parser can read. */
 const unreadable = "Leena said the invoice export is broken";
 
@@ -39,19 +39,19 @@ const lines: string[] = [];
 let receiver: Receiver | undefined;
 const sent: SignedRequest[] = [];
 
-/**
- * The sign-in step. Access control is being built on another branch: until it lands this only requests the dashboard
- * with the bearer token (and a cookie) the way a signed-in browser would. Replace it with the real login (credentials
- * in, token out) after the merge; the assertions below stay as they are.
- */
+/** Signs in on the login form with the read token, as a browser does; the cookies it then sends. */
 async function signIn(r: Receiver): Promise<string> {
+  const form = await r.app.inject({ method: "GET", url: "/login" });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? "";
+  const formCookies = form.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   const answer = await r.app.inject({
-    method: "GET",
-    url: `/?access_token=${token}`,
-    headers: { authorization: `Bearer ${token}`, cookie },
+    method: "POST",
+    url: "/login",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: formCookies },
+    payload: new URLSearchParams({ _csrf: csrf, token, next: "/" }).toString(),
   });
-  expect(answer.statusCode).toBeLessThan(500);
-  return token;
+  expect(answer.statusCode).toBe(303);
+  return [formCookies, ...answer.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
 }
 
 describe("what the receiver logs", () => {
@@ -65,6 +65,7 @@ describe("what the receiver logs", () => {
           MEETINGBAAS_CALLBACK_SECRETS: "",
           MEETINGBAAS_WEBHOOK_SECRET: "",
           CRONOFY_API_KEY: "cronofy-api-key-for-logs-test",
+          READ_API_TOKENS: token,
         },
       },
       { fetch: downloads, logStream: { write: (line: string) => lines.push(line) } },
@@ -97,7 +98,13 @@ describe("what the receiver logs", () => {
     sent.push(notJson);
     await receiver.drain();
 
-    await signIn(receiver);
+    cookie = await signIn(receiver);
+    const dashboard = await receiver.app.inject({
+      method: "GET",
+      url: `/?access_token=${token}`,
+      headers: { accept: "text/html", cookie },
+    });
+    expect(dashboard.statusCode).toBe(200);
     const { meetings } = (
       await receiver.app.inject({
         method: "GET",
@@ -105,7 +112,11 @@ describe("what the receiver logs", () => {
         headers: { authorization: `Bearer ${token}` },
       })
     ).json();
-    const meeting = await receiver.app.inject({ method: "GET", url: `/api/meetings/${meetings[0].id}` });
+    const meeting = await receiver.app.inject({
+      method: "GET",
+      url: `/api/meetings/${meetings[0].id}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(meeting.json().transcript.length).toBeGreaterThan(0);
     const erased = await receiver.app.inject({
       method: "DELETE",
@@ -151,8 +162,7 @@ describe("what the receiver logs", () => {
       "wrong-secret-0b1c",
       "cronofy-api-key-for-logs-test",
       token,
-      cookie,
-      cookie.slice(cookie.indexOf("=") + 1),
+      ...cookie.split("; ").flatMap((pair) => [pair, pair.slice(pair.indexOf("=") + 1)]),
       ...sent.flatMap((request) =>
         ["cronofy-hmac-sha256", "svix-signature", "x-mb-secret"].flatMap((name) => {
           const value = request.headers[name];

@@ -108,8 +108,8 @@ export interface paths {
          *     bodies and headers of its deliveries. The deliveries' rows stay (key, provider, event, status, times, shown
          *     `forgotten`), so a provider's late retry of one of them is answered as a duplicate and re-creates nothing;
          *     afterwards `GET` answers 404. Answers 409 (`deliveries_pending`) while one of its deliveries is still queued,
-         *     running or retrying: its processing would write the meeting again. Access control is the deployment's (a
-         *     token, being added).
+         *     running or retrying: its processing would write the meeting again. Needs a read token when the receiver sets
+         *     READ_API_TOKENS, like the rest of the read API.
          */
         delete: operations["deleteMeeting"];
         options?: never;
@@ -214,8 +214,8 @@ export interface paths {
          * @description This process's metrics in the Prometheus text format (0.0.4): deliveries by provider, channel and outcome,
          *     refusals by code, ingest time and processing lag histograms, handler runs, downloads by outcome, the inbox's
          *     queue depth and dead deliveries, and the Node.js process metrics. Counters are per process: scrape every
-         *     replica (every role serves it). Open for now; it will require the receiver's bearer token once access
-         *     control lands.
+         *     replica (every role serves it). Needs a read token when the receiver sets READ_API_TOKENS (give the scraper
+         *     `authorization.credentials`).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1279,6 +1279,34 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description No token (`code` `unauthorized`) or not one of READ_API_TOKENS (`invalid_token`): send
+         *     `Authorization: Bearer <token>`. Too many refused tokens from one address are answered 429 instead.
+         */
+        Unauthorized: {
+            headers: {
+                /** @description The Bearer challenge (RFC 6750), with `error="invalid_token"` for a refused token. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Too many requests (`code` `rate_limited`): more read API requests a minute than READ_API_RATE_LIMIT, or more
+         *     refused tokens than AUTH_FAILURE_LIMIT in 15 minutes, from this address. Retry after `Retry-After` seconds.
+         */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An RFC 9457 problem with a stable `code`. */
         Problem: {
             headers: {
@@ -1348,6 +1376,8 @@ export type Receipt = components['schemas']['Receipt'];
 export type Problem = components['schemas']['Problem'];
 export type ResponseReceipt = components['responses']['Receipt'];
 export type ResponseUnavailable = components['responses']['Unavailable'];
+export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseRateLimited = components['responses']['RateLimited'];
 export type ResponseProblem = components['responses']['Problem'];
 export type ParameterXMbSecret = components['parameters']['XMbSecret'];
 export type ParameterLimit = components['parameters']['Limit'];
@@ -1474,6 +1504,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getMeeting: {
@@ -1498,7 +1530,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     deleteMeeting: {
@@ -1521,8 +1555,10 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listDeliveries: {
@@ -1563,6 +1599,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
     liveness: {
@@ -1612,6 +1650,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
     health: {
@@ -1663,6 +1703,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
         };
     };
 }
