@@ -9,6 +9,8 @@ export interface Trial {
   rate: number;
   p50Ms?: number;
   p99Ms?: number;
+  /** pgbench: the mean time per transaction (it prints no percentiles without per-transaction logs). */
+  latencyAverageMs?: number;
   non2xx?: number;
   errors?: number;
   idlePercent?: number;

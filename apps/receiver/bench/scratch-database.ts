@@ -37,39 +37,36 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
   return { url: url.toString(), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** Where the commits went while a target was loaded, in a window inside its steady state. */
+/** Where the commits went while a target was loaded. */
 export interface CommitWindow {
+  /** Seconds of load. */
   seconds: number;
+  /** Commits in the scratch database during the load and the settling second after it. */
   commits: number;
-  /** Rows stored (received_at inside the window) in the target's table. */
+  /** Rows stored in the target's table meanwhile (received_at inside the span). */
   rows: number;
-  /** The receiver: deliveries handled (finished_at inside the window). */
+  /** The receiver: deliveries handled (finished_at) while the load lasted. */
   handled?: number;
 }
 
-interface Sample {
-  commits: number;
-  nowMs: number;
-}
+/** A backend reports its counts when it goes idle, at most once a second: this long after, they are all in. */
+const statsSettleMs = 1200;
 
 /**
- * Samples the scratch database's commit counter and clock once the load has settled and again just before it ends:
- * a backend reports its counts at most once a second, so both ends lag alike and the difference is the window's.
+ * Samples the scratch database's commit counter and clock before the load and again once the counts of its last
+ * commits are in. Nothing else writes to the scratch database, and the target before was left idle, so the
+ * difference is this target's commits (for the receiver, with the handling it did in the settling second).
  */
 export async function measureCommits(
   url: string,
   table: "inbox_deliveries" | "peer_deliveries",
   seconds: number,
-  work: Promise<unknown>,
-): Promise<CommitWindow | undefined> {
-  if (seconds < 3) {
-    await work;
-    return undefined;
-  }
+  start: () => Promise<unknown>,
+): Promise<CommitWindow> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const sample = async (): Promise<Sample> => {
+    const sample = async () => {
       const { rows } = await client.query<{ commits: string; now_ms: string }>(
         `SELECT xact_commit::text AS commits, (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS now_ms
            FROM pg_stat_database WHERE datname = current_database()`,
@@ -78,28 +75,29 @@ export async function measureCommits(
       return { commits: Number(row.commits), nowMs: Number(row.now_ms) };
     };
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const startSkip = Math.min(2, seconds * 0.2) * 1000;
-    const endSkip = Math.min(1, seconds * 0.1) * 1000;
-    await sleep(startSkip);
+    await sleep(statsSettleMs);
     const first = await sample();
-    await sleep(seconds * 1000 - startSkip - endSkip);
+    await start();
+    const loadEnded = await sample();
+    await sleep(statsSettleMs);
     const last = await sample();
-    await work;
-    const count = async (sql: string) =>
-      Number((await client.query<{ n: string }>(sql, [first.nowMs, last.nowMs])).rows[0]?.n ?? 0);
+    const count = async (sql: string, to: number) =>
+      Number((await client.query<{ n: string }>(sql, [first.nowMs, to])).rows[0]?.n ?? 0);
     const rows = await count(
       `SELECT count(*)::text AS n FROM ${table} WHERE received_at >= $1 AND received_at < $2`,
+      last.nowMs,
     );
     const handled =
       table === "inbox_deliveries"
         ? await count(
             `SELECT count(*)::text AS n FROM inbox_deliveries WHERE outcome = 'handled' AND finished_at >= $1 AND finished_at < $2`,
+            loadEnded.nowMs,
           )
         : undefined;
     return {
-      seconds: (last.nowMs - first.nowMs) / 1000,
-      // The two sampling queries are commits of their own.
-      commits: last.commits - first.commits - 1,
+      seconds,
+      // The three sampling queries are commits of their own.
+      commits: last.commits - first.commits - 2,
       rows,
       ...(handled === undefined ? {} : { handled }),
     };

@@ -79,12 +79,13 @@ async function loadTarget(
   storage: Storage,
   table: "inbox_deliveries" | "peer_deliveries",
 ): Promise<Trial> {
-  const work = load(port, { connections: options.connections, seconds: options.duration });
-  const window =
-    storage.engine === "postgres"
-      ? await measureCommits(storage.url, table, options.duration, work)
-      : undefined;
-  return trialOf(await work, window);
+  const run = () => load(port, { connections: options.connections, seconds: options.duration });
+  if (storage.engine !== "postgres") return trialOf(await run());
+  let result: LoadResult | undefined;
+  const window = await measureCommits(storage.url, table, options.duration, async () => {
+    result = await run();
+  });
+  return trialOf(result as LoadResult, window);
 }
 
 /** The rounds, then the lag at half the receiver's median rate. */
@@ -210,14 +211,15 @@ async function benchPostgres(): Promise<EngineReport> {
     });
     const runOnce = pgbench
       ? async (): Promise<Trial> => {
-          const work = runPgbench(pgbench, scratch.url, {
-            clients: options.connections,
-            seconds: options.duration,
+          let result: Awaited<ReturnType<typeof runPgbench>> | undefined;
+          const window = await measureCommits(scratch.url, "peer_deliveries", options.duration, async () => {
+            result = await runPgbench(pgbench, scratch.url, {
+              clients: options.connections,
+              seconds: options.duration,
+            });
           });
-          const window = await measureCommits(scratch.url, "peer_deliveries", options.duration, work);
-          const result = await work;
-          if (isPgbenchError(result)) throw new Error(result.message);
-          return { rate: result.tps, p50Ms: result.latencyAverageMs, ...commitsOf(window) };
+          if (!result || isPgbenchError(result)) throw new Error(result?.message ?? "pgbench did not run");
+          return { rate: result.tps, latencyAverageMs: result.latencyAverageMs, ...commitsOf(window) };
         }
       : undefined;
     const { rounds, lag } = await benchEngine(storage, storage, runOnce, (sinceMs) =>
