@@ -33,6 +33,8 @@ export interface LagResult {
   served: number;
   p99LatencyMs: number;
   queuedWhenLoadStopped: number;
+  /** Seconds the queue took to empty after the load stopped: queued ÷ this is the handling rate alone. */
+  drainSeconds: number;
   lagMs: Percentiles;
 }
 
@@ -200,13 +202,13 @@ export function formatCommits(report: EngineReport): string {
 
 export function formatLag(reports: readonly EngineReport[]): string {
   const lines = [
-    "| engine | steady rate req/s | served req/s | p99 ms | queued when the load stopped | lag p50 ms | lag p99 ms | lag max ms |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| engine | steady rate req/s | served req/s | p99 ms | queued when the load stopped | then handled/s | lag p50 ms | lag p99 ms | lag max ms |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const { engine, lag } of reports)
     if (lag)
       lines.push(
-        `| ${engineName[engine]} | ${fixed(lag.rate)} | ${fixed(lag.served)} | ${fixed(lag.p99LatencyMs)} | ${fixed(lag.queuedWhenLoadStopped)} | ${fixed(lag.lagMs.p50)} | ${fixed(lag.lagMs.p99)} | ${fixed(lag.lagMs.max)} |`,
+        `| ${engineName[engine]} | ${fixed(lag.rate)} | ${fixed(lag.served)} | ${fixed(lag.p99LatencyMs)} | ${fixed(lag.queuedWhenLoadStopped)} | ${fixed(lag.drainSeconds > 0 ? lag.queuedWhenLoadStopped / lag.drainSeconds : undefined)} | ${fixed(lag.lagMs.p50)} | ${fixed(lag.lagMs.p99)} | ${fixed(lag.lagMs.max)} |`,
       );
   return lines.join("\n");
 }

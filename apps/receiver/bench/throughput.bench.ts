@@ -137,13 +137,14 @@ async function benchEngine(
         overallRate: rate,
       });
       const queued = await pending(receiver.port);
-      await drained(receiver.port);
+      const drainSeconds = await drained(receiver.port);
       lag = {
         rate,
         seconds: options.lagDuration,
         served: result.requestsPerSecond,
         p99LatencyMs: result.p99Ms,
         queuedWhenLoadStopped: queued,
+        drainSeconds,
         lagMs: percentiles(await lagsSince(sinceMs)),
       };
     }

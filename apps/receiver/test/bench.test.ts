@@ -3,7 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { defaults, parseBenchArgs, usage } from "../bench/options.js";
 import { isPgbenchError, parsePgbenchOutput, pgbenchScript } from "../bench/pgbench.js";
-import { type EngineReport, formatReport, formatRounds, type Round, verdictsOf } from "../bench/report.js";
+import {
+  type EngineReport,
+  formatLag,
+  formatReport,
+  formatRounds,
+  type Round,
+  verdictsOf,
+} from "../bench/report.js";
 import { median, pairedRatios, percentiles, ratio, spread } from "../bench/stats.js";
 
 describe("the benchmark's command line", () => {
@@ -147,6 +154,7 @@ const lag = (p99: number) => ({
   served: 500,
   p99LatencyMs: 10,
   queuedWhenLoadStopped: 0,
+  drainSeconds: 0,
   lagMs: { count: 15000, p50: 40, p99, max: p99 + 10 },
 });
 
@@ -196,6 +204,13 @@ describe("the report", () => {
     const noLag = verdictsOf({ engine: "sqlite", rounds: sqlite.rounds });
     expect(noLag.find((v) => v.name.startsWith("processing lag"))?.status).toBe("n/a");
     expect(verdictsOf({ engine: "postgres", rounds: [], skipped: "no server" })).toEqual([]);
+  });
+
+  it("prints the handling rate alone as what was queued over the time it took to empty", () => {
+    const drained = { ...sqlite, lag: { ...lag(120), queuedWhenLoadStopped: 1000, drainSeconds: 4 } };
+    expect(formatLag([drained]).split("\n")[2]).toBe(
+      "| SQLite | 500 | 500 | 10 | 1,000 | 250 | 40 | 120 | 130 |",
+    );
   });
 
   it("prints each round side by side with its ratios", () => {
