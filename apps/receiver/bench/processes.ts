@@ -1,6 +1,7 @@
 // The servers under load, each its own process on loopback, and their end: every process started here is stopped
 // by the run that started it, also when it fails.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 const children = new Set<ChildProcess>();
 
@@ -56,3 +57,20 @@ export async function drained(port: number): Promise<number> {
 }
 
 export { pending };
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. Its difference
+ * over a load, divided by the requests answered, says what a request costs the server whatever else runs.
+ */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the
+    // 14th field and stime the 15th, in clock ticks of 10 ms on Linux.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

@@ -14,6 +14,8 @@ export interface Trial {
   non2xx?: number;
   errors?: number;
   idlePercent?: number;
+  /** CPU time the server process used per acknowledged request (its handlers' share included). */
+  cpuMsPerRequest?: number;
   /** PostgreSQL: commits per second in the scratch database (pg_stat_database.xact_commit), and rows stored. */
   commitsPerSecond?: number;
   rowsPerSecond?: number;
@@ -159,14 +161,16 @@ export function formatRounds(report: EngineReport): string {
   const postgres = report.engine === "postgres";
   const head = postgres
     ? "| round | receiver req/s | p99 ms | peer req/s | p99 ms | pgbench tps | receiver / peer | receiver / pgbench |\n|---:|---:|---:|---:|---:|---:|---:|---:|"
-    : "| round | receiver req/s | p99 ms | peer req/s | p99 ms | receiver / peer |\n|---:|---:|---:|---:|---:|---:|";
+    : "| round | receiver req/s | p99 ms | CPU ms/req | peer req/s | p99 ms | CPU ms/req | receiver / peer |\n|---:|---:|---:|---:|---:|---:|---:|---:|";
   const rows = report.rounds.map((r, i) => {
     const cells = [
       String(i + 1),
       fixed(r.receiver.rate),
       fixed(r.receiver.p99Ms),
+      ...(postgres ? [] : [fixed(r.receiver.cpuMsPerRequest, 3)]),
       fixed(r.peer.rate),
       fixed(r.peer.p99Ms),
+      ...(postgres ? [] : [fixed(r.peer.cpuMsPerRequest, 3)]),
       ...(postgres ? [fixed(r.pgbench?.rate)] : []),
       fixed(r.receiver.rate / r.peer.rate, 2),
       ...(postgres ? [fixed(r.pgbench ? r.receiver.rate / r.pgbench.rate : undefined, 2)] : []),
@@ -181,8 +185,8 @@ export function formatCommits(report: EngineReport): string {
   const med = (pick: (r: Round) => number | undefined) =>
     spread(report.rounds.map(pick).filter((x): x is number => x !== undefined && !Number.isNaN(x))).median;
   const lines = [
-    "| target | acked req/s | handled/s | commits/s | rows stored/s | rows per commit | CPU idle % | non-2xx | errors |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| target | acked req/s | handled/s | commits/s | rows stored/s | rows per commit | server CPU ms per request | CPU idle % | non-2xx | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const sides: [string, (r: Round) => Trial | undefined][] = [
     ["receiver", (r) => r.receiver],
@@ -194,7 +198,10 @@ export function formatCommits(report: EngineReport): string {
     const commits = med((r) => side(r)?.commitsPerSecond);
     const rows = med((r) => side(r)?.rowsPerSecond);
     lines.push(
-      `| ${name} | ${fixed(med((r) => side(r)?.rate))} | ${fixed(med((r) => side(r)?.handledPerSecond))} | ${fixed(commits)} | ${fixed(rows)} | ${fixed(rows / commits, 2)} | ${fixed(med((r) => side(r)?.idlePercent))} | ${fixed(med((r) => side(r)?.non2xx))} | ${fixed(med((r) => side(r)?.errors))} |`,
+      `| ${name} | ${fixed(med((r) => side(r)?.rate))} | ${fixed(med((r) => side(r)?.handledPerSecond))} | ${fixed(commits)} | ${fixed(rows)} | ${fixed(rows / commits, 2)} | ${fixed(
+        med((r) => side(r)?.cpuMsPerRequest),
+        3,
+      )} | ${fixed(med((r) => side(r)?.idlePercent))} | ${fixed(med((r) => side(r)?.non2xx))} | ${fixed(med((r) => side(r)?.errors))} |`,
     );
   }
   return lines.join("\n");

@@ -8,6 +8,7 @@
 // shared machine falls on both sides of a ratio; the targets are judged on the median ratio, with the range beside.
 // Then a steady load at half the receiver's measured maximum, and the processing lag (finished − received).
 // Bounded by --duration, --pairs and --lag-duration; scratch files and the scratch database are removed at the end.
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -18,7 +19,7 @@ import { type LoadResult, load, sampleBody } from "./load.js";
 import { type BenchOptions, type Engine, parseBenchArgs, usage } from "./options.js";
 import { postgresPeerSchema } from "./peer-schema.js";
 import { findPgbench, isPgbenchError, runPgbench } from "./pgbench.js";
-import { drained, pending, stopAll, stopServer } from "./processes.js";
+import { cpuMsOf, drained, pending, stopAll, stopServer } from "./processes.js";
 import {
   type EngineReport,
   formatReport,
@@ -52,8 +53,9 @@ if (options.help) {
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-function trialOf(result: LoadResult, window?: CommitWindow): Trial {
+function trialOf(result: LoadResult & { cpuMsPerRequest?: number }, window?: CommitWindow): Trial {
   return {
+    ...(result.cpuMsPerRequest === undefined ? {} : { cpuMsPerRequest: result.cpuMsPerRequest }),
     rate: result.requestsPerSecond,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
@@ -75,13 +77,21 @@ function commitsOf(window?: CommitWindow): Partial<Trial> {
 
 /** Loads a server, and with PostgreSQL counts its commits and rows meanwhile. */
 async function loadTarget(
-  port: number,
+  { port, child }: { port: number; child: ChildProcess },
   storage: Storage,
   table: "inbox_deliveries" | "peer_deliveries",
 ): Promise<Trial> {
-  const run = () => load(port, { connections: options.connections, seconds: options.duration });
+  const run = async () => {
+    const before = cpuMsOf(child.pid);
+    const result = await load(port, { connections: options.connections, seconds: options.duration });
+    const after = cpuMsOf(child.pid);
+    const served = result.requestsPerSecond * options.duration;
+    return before === undefined || after === undefined || served === 0
+      ? result
+      : { ...result, cpuMsPerRequest: (after - before) / served };
+  };
   if (storage.engine !== "postgres") return trialOf(await run());
-  let result: LoadResult | undefined;
+  let result: (LoadResult & { cpuMsPerRequest?: number }) | undefined;
   const window = await measureCommits(storage.url, table, options.duration, async () => {
     result = await run();
   });
@@ -105,13 +115,13 @@ async function benchEngine(
           "receiver",
           async () => {
             await drained(receiver.port);
-            const trial = await loadTarget(receiver.port, storage, "inbox_deliveries");
+            const trial = await loadTarget(receiver, storage, "inbox_deliveries");
             // Its backlog is handled before the next target runs, so that the next one has the machine to itself.
             await drained(receiver.port);
             return trial;
           },
         ],
-        ["peer", () => loadTarget(peer.port, peerStorage, "peer_deliveries")],
+        ["peer", () => loadTarget(peer, peerStorage, "peer_deliveries")],
         ...(pgbench ? ([["pgbench", () => pgbench(i)]] as [string, () => Promise<Trial>][]) : []),
       ];
       const order = [...steps.slice(i % steps.length), ...steps.slice(0, i % steps.length)];
