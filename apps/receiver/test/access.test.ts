@@ -141,7 +141,7 @@ describe("with READ_API_TOKENS", () => {
     });
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(
-      /<form method="post" action="\/logout" class="logout"><input type="hidden" name="_csrf" value="[^"]+">/,
+      /<form method="post" action="\/logout" class="logout" style="float:right"><input type="hidden" name="_csrf" value="[^"]+">/,
     );
     const api = await receiver.app.inject({
       method: "GET",

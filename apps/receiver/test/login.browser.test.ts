@@ -1,5 +1,7 @@
 // Signing in to the dashboard in headless Chromium (Debian's chromium, driven by playwright-core): the dashboard
 // sends a browser without a session to the login form; the token signs it in; signing out sends it back.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { chromiumOrSkip, type LaunchedChromium, launchChromium } from "@meeting-webhooks/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionCookie } from "../src/access/sign-in.js";
@@ -10,6 +12,8 @@ import { startReceiver } from "./support.js";
 const executablePath = chromiumOrSkip(
   "the dashboard's login in Chromium (apps/receiver/test/login.browser.test.ts)",
 );
+/** Ignored by git and replaced on each run, so that a reviewer can look at the page. */
+const screenshotsDir = join(import.meta.dirname, "..", "test-results", "screenshots");
 const token = `browser-read-token-${"b".repeat(32)}`;
 
 let receiver: Receiver;
@@ -38,6 +42,8 @@ describe.runIf(executablePath)("dashboard login in Chromium", () => {
     await page.goto(`${url}/operations`);
     expect(new URL(page.url()).pathname).toBe("/login");
     expect(new URL(page.url()).searchParams.get("next")).toBe("/operations");
+    mkdirSync(screenshotsDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotsDir, "login.png"), fullPage: true });
 
     // A wrong token first: the form comes back with the reason, and no session.
     await page.locator("#token").fill("not-the-token");

@@ -66,5 +66,5 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 
 /** The sign-out button a signed-in page shows: a POST form with its CSRF token (a link would be a GET). */
 export function renderLogoutForm(csrfToken: string): string {
-  return `<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button type="submit">Sign out</button></form>`;
+  return `<form method="post" action="/logout" class="logout" style="float:right"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}"><button type="submit">Sign out</button></form>`;
 }
