@@ -20,7 +20,7 @@ import { docsBuilt, docsPlugin } from "./plugins/docs.js";
 import { erasurePlugin } from "./plugins/erasure.js";
 import { metricsPlugin } from "./plugins/metrics.js";
 import { pagesPlugin } from "./plugins/pages.js";
-import { readApiPlugin, send } from "./plugins/read-api.js";
+import { readApiPlugin, send, sendError } from "./plugins/read-api.js";
 import { webhooksPlugin } from "./plugins/webhooks.js";
 import { registerProcessing } from "./processing.js";
 import { type FetchLike, moduleOf, providerModules } from "./providers/index.js";
@@ -164,20 +164,8 @@ export async function buildReceiver(config: Config, options: ReceiverOptions = {
     bodyLimit: config.bodyLimit,
   });
   app.setErrorHandler(
-    (error: { statusCode?: number; validation?: unknown; message: string }, _request, reply) => {
-      if (error.validation) return send(reply, problemOf(400, "bad_request", error.message));
-      const status =
-        error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-      if (status === 500) log(`internal error: ${error.message}`);
-      return send(
-        reply,
-        problemOf(
-          status,
-          status === 500 ? "internal_error" : "bad_request",
-          status === 500 ? "The receiver failed. Retry." : error.message,
-        ),
-      );
-    },
+    (error: { statusCode?: number; validation?: unknown; message: string }, _request, reply) =>
+      sendError(reply, error, log),
   );
   app.setNotFoundHandler((request, reply) =>
     send(reply, problemOf(404, "not_found", `No route ${request.method} ${request.url}.`)),

@@ -21,7 +21,7 @@ import {
   sessionMaxAgeSeconds,
 } from "../access/sign-in.js";
 import { bearerOf, ReadTokens } from "../access/tokens.js";
-import { send } from "./read-api.js";
+import { send, sendError } from "./read-api.js";
 
 export interface AccessOptions {
   access: AccessConfig;
@@ -210,17 +210,7 @@ async function accessPlugin(app: FastifyInstance, { access, log }: AccessOptions
               "The form has no valid CSRF token (it expired, or came from another site): reload the page and submit again.",
             ),
           );
-        const status =
-          error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-        if (status === 500) log(`internal error: ${error.message}`);
-        return send(
-          reply,
-          problemOf(
-            status,
-            status === 500 ? "internal_error" : "bad_request",
-            status === 500 ? "The receiver failed. Retry." : error.message,
-          ),
-        );
+        return sendError(reply, error, log);
       },
     );
 

@@ -21,6 +21,29 @@ export function send(
   return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }
 
+/**
+ * The receiver's answer to an error Fastify or a route raised: a 4xx keeps its status and says why; anything else is
+ * a 500 that names nothing internal (the message goes to the log only). One rule for the app and its form routes.
+ */
+export function sendError(
+  reply: FastifyReply,
+  error: { statusCode?: number; validation?: unknown; message: string },
+  log: (message: string) => void,
+) {
+  if (error.validation) return send(reply, problemOf(400, "bad_request", error.message));
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) log(`internal error: ${error.message}`);
+  return send(
+    reply,
+    problemOf(
+      status,
+      status === 500 ? "internal_error" : "bad_request",
+      status === 500 ? "The receiver failed. Retry." : error.message,
+    ),
+  );
+}
+
 export const readApiPlugin: FastifyPluginAsync<ReadApiOptions> = async (app, { read, retryAfterSeconds }) => {
   const unavailable = (reply: FastifyReply) =>
     send(
