@@ -1,13 +1,19 @@
-// The worker: claims as many deliveries as it has room for (`concurrency`), runs each, and records how each run
-// ended through one group commit, then says what that commit recorded; extends the leases of what it is running
-// (the heartbeat); sleeps until woken (a delivery stored here or, on PostgreSQL, in another process; a run ending)
-// or `pollIntervalMs` passed.
+// The worker: runs up to `concurrency` handlers at once and records how each run ended through one group commit,
+// then says what that commit recorded; extends the leases of what it holds (the heartbeat); sleeps until woken (a
+// delivery stored here or, on PostgreSQL, in another process; a run ending) or `pollIntervalMs` passed.
+//
+// Off the path of a run: a handler's slot is free again as soon as it settles (its record joins the next group
+// commit, which the next delivery of the same subject waits for, as it stays queued until then), and deliveries are
+// claimed ahead, up to `concurrency` more than are running, and claimed again once those are used up. A claim costs
+// its round trips once per batch instead of once per run, and a free slot starts the next delivery at once. Claimed
+// ahead means leased: the heartbeat extends those leases too, and `stop()` gives back what it had not started.
 import { groupCommit } from "./batcher.js";
 import type { Database } from "./database/seam.js";
 import { type ClaimedDelivery, claim } from "./operations/claim.js";
 import { complete, type Finished } from "./operations/complete.js";
 import { extendLeases } from "./operations/extend-lease.js";
 import { bury, reschedule } from "./operations/fail.js";
+import { release } from "./operations/release.js";
 import type { Settlement } from "./run.js";
 
 export interface WorkerOptions {
@@ -45,7 +51,12 @@ interface Ended {
 
 export function createWorker(options: WorkerOptions): Worker {
   const { db, owner, concurrency, leaseMs } = options;
+  /** Handlers running now: at most `concurrency`. */
   const running = new Map<number, Promise<void>>();
+  /** Claimed ahead, in claim order, not started. */
+  let ahead: ClaimedDelivery[] = [];
+  /** Settled, their end not yet committed. */
+  const recording = new Map<number, Promise<void>>();
   let started = false;
   let stopping = false;
   let woken = false;
@@ -79,7 +90,7 @@ export function createWorker(options: WorkerOptions): Worker {
       options.recorded(recorded);
       return ended.map(() => undefined);
     },
-    { maxBatch: 500, inFlight: db.dialect.commitsInFlight },
+    { maxBatch: 500, inFlight: 1 },
   );
 
   function wake(): void {
@@ -101,35 +112,49 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   function launch(delivery: ClaimedDelivery): void {
-    const done = (async () => {
-      let settlement: Settlement;
+    const done = (async (): Promise<Settlement> => {
       try {
-        settlement = await options.run(delivery);
+        return await options.run(delivery);
       } catch (error) {
-        settlement = { kind: "retry", delayMs: 0, error: `running it failed: ${(error as Error).message}` };
+        return { kind: "retry", delayMs: 0, error: `running it failed: ${(error as Error).message}` };
       }
-      try {
-        await record.add({ delivery, settlement });
-      } catch (error) {
-        // Not recorded: the lease runs out and the delivery runs again (at least once).
-        options.log(`recording how delivery ${delivery.id} ended failed: ${(error as Error).message}`);
-      }
-    })().finally(() => {
+    })().then((settlement) => {
       running.delete(delivery.id);
+      const recorded = record.add({ delivery, settlement }).catch((error: Error) => {
+        // Not recorded: the lease runs out and the delivery runs again (at least once).
+        options.log(`recording how delivery ${delivery.id} ended failed: ${error.message}`);
+      });
+      recording.set(delivery.id, recorded);
+      void recorded.finally(() => {
+        recording.delete(delivery.id);
+        // Committed: its meeting's next delivery may be claimed now, not at the next poll.
+        wake();
+      });
+      startAhead();
       wake();
     });
     running.set(delivery.id, done);
   }
 
+  /** Starts deliveries claimed ahead while slots are free. */
+  function startAhead(): void {
+    while (!stopping && ahead.length > 0 && running.size < concurrency)
+      launch(ahead.shift() as ClaimedDelivery);
+  }
+
   async function claimLoop(): Promise<void> {
     while (!stopping) {
       woken = false;
-      const room = concurrency - running.size;
-      if (room > 0) {
+      startAhead();
+      // Held: running or claimed ahead. Claim again once at most `concurrency` are held, up to twice that.
+      const held = running.size + ahead.length;
+      const room = 2 * concurrency - held;
+      if (held <= concurrency) {
         try {
           const claimed = await claim(db, owner, room, leaseMs);
-          for (const delivery of claimed) launch(delivery);
-          if (claimed.length === room) continue; // the room is full: claim again once a run ends
+          ahead.push(...claimed);
+          startAhead();
+          if (claimed.length === room) continue; // the queue may hold more: claim again once room is made
         } catch (error) {
           options.log(`claiming deliveries failed: ${(error as Error).message}`);
         }
@@ -139,11 +164,14 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function beat(): Promise<void> {
-    const ids = [...running.keys()];
+    const ids = [...running.keys(), ...ahead.map((delivery) => delivery.id), ...recording.keys()];
     if (ids.length === 0) return;
     try {
       const held = new Set(await extendLeases(db, owner, ids, leaseMs));
-      const lost = ids.filter((id) => !held.has(id) && running.has(id));
+      const lost = ids.filter((id) => !held.has(id) && (running.has(id) || ahead.some((d) => d.id === id)));
+      // One claimed ahead whose lease passed to another worker is that worker's to run now.
+      const asked = new Set(ids);
+      ahead = ahead.filter((delivery) => held.has(delivery.id) || !asked.has(delivery.id));
       if (lost.length > 0)
         options.log(`lost the lease of deliveries ${lost.join(", ")}: another worker may run them again`);
     } catch (error) {
@@ -164,6 +192,12 @@ export function createWorker(options: WorkerOptions): Worker {
       stopping = true;
       sleeper?.();
       await loop;
+      const unstarted = ahead.map((delivery) => delivery.id);
+      ahead = [];
+      await release(db, owner, unstarted).catch((error: Error) => {
+        // Not given back: their leases run out and they run then, their claim counted as a run.
+        options.log(`giving back ${unstarted.length} unstarted deliveries failed: ${error.message}`);
+      });
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
         Promise.allSettled([...running.values()]).then(() => true),
@@ -172,6 +206,7 @@ export function createWorker(options: WorkerOptions): Worker {
         }),
       ]);
       clearTimeout(timer);
+      await Promise.allSettled([...recording.values()]);
       clearInterval(heartbeat);
       if (!finished)
         options.log(

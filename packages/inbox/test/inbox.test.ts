@@ -252,10 +252,12 @@ describe.each(engines)("an inbox on %s", (engine) => {
     expect(seen.map((s) => s.attempt)).toEqual([2]);
   });
 
-  it("stops gracefully: claims nothing more, lets the running handler finish and records it", async () => {
+  it("stops gracefully: claims nothing more, lets the running handler finish and records it, gives back the one it claimed ahead", async () => {
     const webhooks = testWebhooks();
+    const started: string[] = [];
     const finished: string[] = [];
     webhooks.on("bot.status_change", async (event) => {
+      started.push(event.deliveryId as string);
       await pause(300);
       finished.push(event.deliveryId as string);
     });
@@ -263,14 +265,19 @@ describe.each(engines)("an inbox on %s", (engine) => {
     await inbox.receive(await statusChange(1, 1));
     await inbox.receive(await statusChange(2, 1));
     await inbox.start();
-    await until("the first handler to start", async () => (await inbox.counts()).running === 1);
+    // One slot, two claimed: the second waits claimed ahead, under this worker's lease.
+    await until("the first handler to start", () => started.length === 1);
+    expect(await inbox.counts()).toMatchObject({ queued: 0, running: 2 });
     await inbox.stop();
-    expect(finished).toHaveLength(1);
+    expect(finished).toEqual(started);
     const reader = await seamForTest(engine, database);
     expect(await getDelivery(reader, finished[0] as string)).toMatchObject({ state: "handled" });
     const waiting = await createInbox({ webhooks: testWebhooks(), database, log: () => {} });
     onTestFinished(() => waiting.stop());
-    expect(await waiting.counts()).toMatchObject({ queued: 1, running: 0 });
+    // Given back as never claimed: queued again, its first run still to come.
+    expect(await waiting.counts()).toMatchObject({ queued: 1, running: 0, retrying: 0 });
+    const [given] = await waiting.deliveries({ state: "queued" });
+    expect(given).toMatchObject({ attempts: 0 });
     expect(await waiting.deliveries({ state: "handled" })).toHaveLength(1);
   });
 

@@ -14,6 +14,7 @@ import {
   listDeliveries,
   queueLength,
 } from "../src/operations/read.js";
+import { release } from "../src/operations/release.js";
 import { retry } from "../src/operations/retry.js";
 import { delivery, pause, seamForTest, store, testEngines } from "./support.js";
 
@@ -75,6 +76,21 @@ describe.each(engines)("the storage contract on %s", (engine) => {
       }),
     );
     expect((await listDeliveries(db))[0]).toMatchObject({ state: "running", lastError: null });
+  });
+
+  it("a release gives back only the releaser's leases, as never claimed: the run it counted is taken back", async () => {
+    const db = await seamForTest(engine);
+    await store(db, delivery(1), delivery(2), delivery(3));
+    const mine = await claim(db, "w1", 2, 60_000);
+    const theirs = await claim(db, "w2", 1, 60_000);
+    expect(await release(db, "w1", [...ids(mine), ...ids(theirs)])).toBe(2);
+    for (const id of ids(mine))
+      expect(await getDelivery(db, String(id))).toMatchObject({ state: "queued", attempts: 0 });
+    expect(await getDelivery(db, String(theirs[0]?.id))).toMatchObject({ state: "running", attempts: 1 });
+    const again = await claim(db, "w3", 10, 60_000);
+    expect(ids(again)).toEqual(ids(mine));
+    expect(again.map((d) => d.attempt)).toEqual([1, 1]);
+    expect(await release(db, "w1", [])).toBe(0);
   });
 
   it("a heartbeat keeps a lease alive, and says which leases are no longer this worker's", async () => {
