@@ -118,7 +118,9 @@ await Promise.all(senders);
 
 const db = new Database(database, { readonly: true });
 let rows = [];
-for (let i = 0; i < 600; i++) {
+// Up to 60 s: what the killed process held (running or claimed ahead) waits out the default 30 s lease, then its
+// meeting's later deliveries run, the one that fails twice after two backoffs (about 1 s and 2 s).
+for (let i = 0; i < 1200; i++) {
   const waiting = db.prepare("SELECT count(*) AS n FROM inbox_queue").get().n;
   rows = db
     .prepare("SELECT id, delivery_key, subject, outcome, attempts, finished_at FROM inbox_deliveries")
