@@ -20,7 +20,7 @@ import {
   queueLength,
 } from "./operations/read.js";
 import { retry } from "./operations/retry.js";
-import { type NewDelivery, type Stored, storeBatch } from "./operations/store.js";
+import { type NewDelivery, type Stored, storeDeliveries } from "./operations/store.js";
 import { InboxConfigError, type InboxOptions, settingsOf } from "./options.js";
 import { deliveryOf, isAuthentic, storedResult } from "./record.js";
 import { createRetention } from "./retention.js";
@@ -84,7 +84,7 @@ export async function createInbox(options: InboxOptions): Promise<Inbox> {
   const { db, wakeups } = await openEngine(settings.database, { poolSize: settings.poolSize, log });
   const store = groupCommit<NewDelivery, Stored>(
     async (batch) => {
-      const stored = await db.transaction((tx) => storeBatch(tx, db.dialect.now, batch));
+      const stored = await storeDeliveries(db, batch);
       wakeups.notify();
       return stored;
     },

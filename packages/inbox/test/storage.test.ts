@@ -16,6 +16,7 @@ import {
 } from "../src/operations/read.js";
 import { release } from "../src/operations/release.js";
 import { retry } from "../src/operations/retry.js";
+import { storeDeliveries } from "../src/operations/store.js";
 import { delivery, pause, seamForTest, store, testEngines } from "./support.js";
 
 const engines = await testEngines();
@@ -43,6 +44,28 @@ describe.each(engines)("the storage contract on %s", (engine) => {
     expect(again[2]?.id).toBe(again[0]?.id);
     expect(await queueLength(db)).toBe(2);
     expect(await listDeliveries(db)).toHaveLength(2);
+  });
+
+  it("two batches at once holding the same keys in crossed order both store: each key once, answered the same id", async () => {
+    // On PostgreSQL each batch waits for the other's uncommitted rows of the same keys: a deadlock, which the server
+    // breaks by aborting one of them; that batch is stored again.
+    const db = await seamForTest(engine);
+    // Two connections open first, so that both batches start together.
+    await Promise.all([
+      db.transaction((tx) => tx.query("SELECT 1")),
+      db.transaction((tx) => tx.query("SELECT 1")),
+    ]);
+    const keys = Array.from({ length: 1000 }, (_, n) => delivery(n));
+    const [forward, backward] = await Promise.all([
+      storeDeliveries(db, keys),
+      storeDeliveries(db, [...keys].reverse()),
+    ]);
+    const idOf = new Map(forward.map((s, n) => [n, s.id]));
+    expect(backward.map((s) => s.id).reverse()).toEqual([...idOf.values()]);
+    expect(new Set(idOf.values()).size).toBe(1000);
+    const fresh = [...forward, ...backward].filter((s) => !s.duplicate);
+    expect(fresh).toHaveLength(1000);
+    expect(await queueLength(db)).toBe(1000);
   });
 
   it("a claim skips what another worker holds, and counts the run", async () => {

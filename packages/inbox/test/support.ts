@@ -10,7 +10,7 @@ import { onTestFinished } from "vitest";
 import { openEngine } from "../src/database/open.js";
 import type { Database } from "../src/database/seam.js";
 import { createInbox, type Inbox, type InboxOptions } from "../src/index.js";
-import { type NewDelivery, storeBatch } from "../src/operations/store.js";
+import { type NewDelivery, storeDeliveries } from "../src/operations/store.js";
 import { testWebhooks } from "./fixtures.js";
 
 export * from "./fixtures.js";
@@ -118,5 +118,5 @@ export function delivery(n: number, subject: string | null = `meetingbaas:bot-${
 
 /** Stores deliveries in one transaction, as one group commit does. */
 export async function store(db: Database, ...deliveries: NewDelivery[]) {
-  return db.transaction((tx) => storeBatch(tx, db.dialect.now, deliveries));
+  return storeDeliveries(db, deliveries);
 }

@@ -2,7 +2,7 @@
 // queue row together; a key stored before (or twice in the batch) is a duplicate, answered with the first one's id
 // and never queued again.
 import type { Channel, Provider } from "@meeting-webhooks/types";
-import type { Param, Queryable } from "../database/seam.js";
+import type { Database, Param, Queryable } from "../database/seam.js";
 import { list, rowsOf } from "./sql.js";
 
 export interface NewDelivery {
@@ -89,4 +89,23 @@ export async function storeBatch(
     answered.add(delivery.deliveryKey);
     return { id, duplicate };
   });
+}
+
+/** PostgreSQL aborted the transaction to break a deadlock (SQLSTATE 40P01). */
+const deadlocked = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === "40P01";
+
+/**
+ * One group commit: `storeBatch` in its own transaction. Two batches at once (in this process or another) that insert
+ * some of the same new keys in crossed order, as duplicates sent close together do, each wait for the other's
+ * uncommitted rows; PostgreSQL aborts one of them after `deadlock_timeout` (1 s by default). Nothing of that one was
+ * stored, so it is stored again, a few times at most, and finds the other's rows as duplicates.
+ */
+export async function storeDeliveries(db: Database, batch: readonly NewDelivery[]): Promise<Stored[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => storeBatch(tx, db.dialect.now, batch));
+    } catch (error) {
+      if (attempt >= 5 || !deadlocked(error)) throw error;
+    }
+  }
 }
