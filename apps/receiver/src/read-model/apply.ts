@@ -1,4 +1,4 @@
-// Applying one delivery's facts: load the meeting and its calendar event, project (a pure function), write every
+// Applying one delivery's facts: load the meeting, its artifacts and its calendar event (one statement), project (a pure function), write every
 // row it decided, in one transaction. Written once for both engines over the inbox's seam; idempotent, since the
 // inbox may run a delivery again (an upsert per row, the timeline keyed by delivery).
 import type { Database, Queryable } from "@meeting-webhooks/inbox/database";
@@ -13,7 +13,7 @@ export interface Applied {
   queued: ArtifactState[];
 }
 
-interface MeetingRow {
+interface StateRow {
   id: number | string;
   calendar_event_id: string | null;
   title: string | null;
@@ -26,30 +26,91 @@ interface MeetingRow {
   duration_seconds: number | null;
   failure_reason: string | null;
   needs_retry_callback: number;
+  /** The columns of one of its artifacts, all null when it has none. */
+  a_kind: string | null;
+  a_url: string;
+  a_download: ArtifactState["download"];
+  a_state: string;
+  a_attempts: number | string;
+  a_error: string | null;
+  /** The columns of its calendar event, all null when there is none. */
+  c_event_id: string | null;
+  c_title: string | null;
+  c_start: string | null;
+  c_end: string | null;
+  c_join_url: string | null;
+  c_platform: string | null;
+  c_status: string | null;
 }
 
-async function loadMeeting(
+function calendarEvent(row: {
+  event_id: string;
+  title: string | null;
+  start: string | null;
+  end: string | null;
+  join_url: string | null;
+  platform: string | null;
+  status: string | null;
+}): CalendarEventFact {
+  return {
+    eventId: row.event_id,
+    title: row.title,
+    start: row.start,
+    end: row.end,
+    joinUrl: row.join_url,
+    platform: row.platform,
+    status: row.status,
+  };
+}
+
+/**
+ * The meeting as stored, its artifacts and its calendar event (the one the delivery names, else the stored one): one
+ * statement, a row per artifact, as each is a round trip inside the transaction that bounds how fast the queue
+ * drains. A meeting not stored yet takes a second statement for its calendar event, when the delivery names one.
+ */
+async function loadState(
   tx: Queryable,
-  provider: MeetingState["provider"],
-  externalId: string,
-): Promise<{ id: number; state: MeetingState } | undefined> {
-  const [row] = await tx.query<MeetingRow>(
-    `SELECT id, calendar_event_id, title, start, "end", join_url, platform, status, status_at, duration_seconds,
-            failure_reason, needs_retry_callback
-       FROM receiver_meetings WHERE provider = $1 AND external_id = $2`,
-    [provider, externalId],
+  provider: string,
+  meeting: { provider: MeetingState["provider"]; externalId: string; calendarEventId?: string | null },
+): Promise<{ id: number; state: MeetingState; calendarEvent: CalendarEventFact | undefined } | undefined> {
+  const rows = await tx.query<StateRow>(
+    `SELECT m.id, m.calendar_event_id, m.title, m.start, m."end", m.join_url, m.platform, m.status, m.status_at,
+            m.duration_seconds, m.failure_reason, m.needs_retry_callback,
+            a.kind AS a_kind, a.url AS a_url, a.download AS a_download, a.state AS a_state,
+            a.attempts AS a_attempts, a.error AS a_error,
+            c.event_id AS c_event_id, c.title AS c_title, c.start AS c_start, c."end" AS c_end,
+            c.join_url AS c_join_url, c.platform AS c_platform, c.status AS c_status
+       FROM receiver_meetings m
+       LEFT JOIN receiver_artifacts a ON a.meeting_id = m.id
+       LEFT JOIN receiver_calendar_events c
+         ON c.provider = $3 AND c.event_id = COALESCE($4, m.calendar_event_id)
+      WHERE m.provider = $1 AND m.external_id = $2`,
+    [meeting.provider, meeting.externalId, provider, meeting.calendarEventId ?? null],
   );
+  const [row] = rows;
   if (!row) return undefined;
-  const id = int(row.id);
-  const artifacts = await tx.query<ArtifactState>(
-    "SELECT kind, url, download, state, attempts, error FROM receiver_artifacts WHERE meeting_id = $1",
-    [id],
+  const artifacts = rows.flatMap((a): [string, ArtifactState][] =>
+    a.a_kind === null
+      ? []
+      : [
+          [
+            a.a_kind,
+            {
+              kind: a.a_kind,
+              url: a.a_url,
+              download: a.a_download,
+              state: a.a_state,
+              attempts: int(a.a_attempts),
+              error: a.a_error,
+            },
+          ],
+        ],
   );
   return {
-    id,
+    id: int(row.id),
     state: {
-      provider,
-      externalId,
+      provider: meeting.provider,
+      externalId: meeting.externalId,
       calendarEventId: row.calendar_event_id,
       title: row.title,
       start: row.start,
@@ -61,8 +122,20 @@ async function loadMeeting(
       durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
       failureReason: row.failure_reason,
       needsRetryCallback: bool(row.needs_retry_callback),
-      artifacts: new Map(artifacts.map((a) => [a.kind, { ...a, attempts: int(a.attempts) }])),
+      artifacts: new Map(artifacts),
     },
+    calendarEvent:
+      row.c_event_id === null
+        ? undefined
+        : calendarEvent({
+            event_id: row.c_event_id,
+            title: row.c_title,
+            start: row.c_start,
+            end: row.c_end,
+            join_url: row.c_join_url,
+            platform: row.c_platform,
+            status: row.c_status,
+          }),
   };
 }
 
@@ -72,30 +145,12 @@ async function loadCalendarEvent(
   eventId: string | null | undefined,
 ): Promise<CalendarEventFact | undefined> {
   if (!eventId) return undefined;
-  const [row] = await tx.query<{
-    event_id: string;
-    title: string | null;
-    start: string | null;
-    end: string | null;
-    join_url: string | null;
-    platform: string | null;
-    status: string | null;
-  }>(
+  const [row] = await tx.query<Parameters<typeof calendarEvent>[0]>(
     `SELECT event_id, title, start, "end", join_url, platform, status FROM receiver_calendar_events
       WHERE provider = $1 AND event_id = $2`,
     [provider, eventId],
   );
-  return row
-    ? {
-        eventId: row.event_id,
-        title: row.title,
-        start: row.start,
-        end: row.end,
-        joinUrl: row.join_url,
-        platform: row.platform,
-        status: row.status,
-      }
-    : undefined;
+  return row ? calendarEvent(row) : undefined;
 }
 
 async function writeCalendarEvents(
@@ -187,18 +242,11 @@ export function applyFacts(
   options: { cannotDownload: string | null },
 ): Promise<Applied> {
   return db.transaction(async (tx) => {
-    const stored = facts.meeting
-      ? await loadMeeting(tx, facts.meeting.provider, facts.meeting.externalId)
-      : undefined;
-    const calendarEventId = facts.meeting?.calendarEventId ?? stored?.state.calendarEventId;
-    const writes = projectEvent(
-      facts,
-      {
-        meeting: stored?.state,
-        calendarEvent: await loadCalendarEvent(tx, delivery.provider, calendarEventId),
-      },
-      options,
-    );
+    const stored = facts.meeting ? await loadState(tx, delivery.provider, facts.meeting) : undefined;
+    const calendarEvent = stored
+      ? stored.calendarEvent
+      : await loadCalendarEvent(tx, delivery.provider, facts.meeting?.calendarEventId);
+    const writes = projectEvent(facts, { meeting: stored?.state, calendarEvent }, options);
     await writeCalendarEvents(tx, delivery.provider, writes.calendarEvents);
     if (!writes.meeting) return { meetingId: null, queued: [] };
     const meetingId = await writeMeeting(tx, writes.meeting, db.dialect.now);
