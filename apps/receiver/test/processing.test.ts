@@ -172,6 +172,26 @@ describe.each(engines)("on %s", (engine) => {
         failureReason: expect.stringMatching(/^BOT_NOT_ACCEPTED/),
       });
     });
+    it("a calendar event that arrives after its bot's first delivery fills the meeting on the bot's next one", async () => {
+      receiver = await startReceiver({}, { fetch: stubFetch({}) });
+      const calendar = example("meetingbaas/examples/calendar.event_created.json");
+      const eventId = calendar.data.instances[0].event_id;
+      const joining = example("meetingbaas/examples/bot.status_change.json");
+      joining.data.event_id = eventId;
+      const failed = example("meetingbaas/examples/bot.failed.json");
+      failed.data.bot_id = joining.data.bot_id;
+      failed.data.event_id = null;
+      await send(receiver, webhookRequest(joining));
+      await receiver.drain();
+      expect((await meetings(receiver))[0]).toMatchObject({ status: "joining", title: null });
+      await send(receiver, webhookRequest(calendar));
+      await receiver.drain();
+      // bot.failed names no calendar event: the one stored with the meeting gives it its title.
+      await send(receiver, webhookRequest(failed));
+      await receiver.drain();
+      const [m] = await meetings(receiver);
+      expect(m).toMatchObject({ status: "failed", title: calendar.data.instances[0].title });
+    });
   });
 
   describe("Cronofy", () => {
