@@ -1,6 +1,6 @@
-// Applying one delivery's facts: load the meeting, its artifacts and its calendar event (one statement), project (a pure function), write every
-// row it decided, in one transaction. Written once for both engines over the inbox's seam; idempotent, since the
-// inbox may run a delivery again (an upsert per row, the timeline keyed by delivery).
+// Applying one delivery's facts: load the meeting, its artifacts and its calendar event (one statement), project (a
+// pure function), write every row it decided, in one transaction. Written once for both engines over the inbox's
+// seam; idempotent, since the inbox may run a delivery again (an upsert per row, the timeline keyed by delivery).
 import type { Database, Queryable } from "@meeting-webhooks/inbox/database";
 import { type ArtifactState, type EventWrites, type MeetingState, projectEvent } from "../projection.js";
 import type { CalendarEventFact, Normalised } from "../providers/index.js";
@@ -13,7 +13,34 @@ export interface Applied {
   queued: ArtifactState[];
 }
 
-interface StateRow {
+/** A calendar event's columns as both reads select them (`calendarColumns`), null when the join found none. */
+interface CalendarColumns {
+  c_event_id: string | null;
+  c_title: string | null;
+  c_start: string | null;
+  c_end: string | null;
+  c_join_url: string | null;
+  c_platform: string | null;
+  c_status: string | null;
+}
+
+const calendarColumns = `c.event_id AS c_event_id, c.title AS c_title, c.start AS c_start, c."end" AS c_end,
+  c.join_url AS c_join_url, c.platform AS c_platform, c.status AS c_status`;
+
+function calendarEvent(row: CalendarColumns): CalendarEventFact | undefined {
+  if (row.c_event_id === null) return undefined;
+  return {
+    eventId: row.c_event_id,
+    title: row.c_title,
+    start: row.c_start,
+    end: row.c_end,
+    joinUrl: row.c_join_url,
+    platform: row.c_platform,
+    status: row.c_status,
+  };
+}
+
+interface StateRow extends CalendarColumns {
   id: number | string;
   calendar_event_id: string | null;
   title: string | null;
@@ -33,34 +60,6 @@ interface StateRow {
   a_state: string;
   a_attempts: number | string;
   a_error: string | null;
-  /** The columns of its calendar event, all null when there is none. */
-  c_event_id: string | null;
-  c_title: string | null;
-  c_start: string | null;
-  c_end: string | null;
-  c_join_url: string | null;
-  c_platform: string | null;
-  c_status: string | null;
-}
-
-function calendarEvent(row: {
-  event_id: string;
-  title: string | null;
-  start: string | null;
-  end: string | null;
-  join_url: string | null;
-  platform: string | null;
-  status: string | null;
-}): CalendarEventFact {
-  return {
-    eventId: row.event_id,
-    title: row.title,
-    start: row.start,
-    end: row.end,
-    joinUrl: row.join_url,
-    platform: row.platform,
-    status: row.status,
-  };
 }
 
 /**
@@ -77,9 +76,7 @@ async function loadState(
     `SELECT m.id, m.calendar_event_id, m.title, m.start, m."end", m.join_url, m.platform, m.status, m.status_at,
             m.duration_seconds, m.failure_reason, m.needs_retry_callback,
             a.kind AS a_kind, a.url AS a_url, a.download AS a_download, a.state AS a_state,
-            a.attempts AS a_attempts, a.error AS a_error,
-            c.event_id AS c_event_id, c.title AS c_title, c.start AS c_start, c."end" AS c_end,
-            c.join_url AS c_join_url, c.platform AS c_platform, c.status AS c_status
+            a.attempts AS a_attempts, a.error AS a_error, ${calendarColumns}
        FROM receiver_meetings m
        LEFT JOIN receiver_artifacts a ON a.meeting_id = m.id
        LEFT JOIN receiver_calendar_events c
@@ -89,23 +86,18 @@ async function loadState(
   );
   const [row] = rows;
   if (!row) return undefined;
-  const artifacts = rows.flatMap((a): [string, ArtifactState][] =>
-    a.a_kind === null
-      ? []
-      : [
-          [
-            a.a_kind,
-            {
-              kind: a.a_kind,
-              url: a.a_url,
-              download: a.a_download,
-              state: a.a_state,
-              attempts: int(a.a_attempts),
-              error: a.a_error,
-            },
-          ],
-        ],
-  );
+  const artifacts = new Map<string, ArtifactState>();
+  for (const a of rows) {
+    if (a.a_kind === null) continue;
+    artifacts.set(a.a_kind, {
+      kind: a.a_kind,
+      url: a.a_url,
+      download: a.a_download,
+      state: a.a_state,
+      attempts: int(a.a_attempts),
+      error: a.a_error,
+    });
+  }
   return {
     id: int(row.id),
     state: {
@@ -122,20 +114,9 @@ async function loadState(
       durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
       failureReason: row.failure_reason,
       needsRetryCallback: bool(row.needs_retry_callback),
-      artifacts: new Map(artifacts),
+      artifacts,
     },
-    calendarEvent:
-      row.c_event_id === null
-        ? undefined
-        : calendarEvent({
-            event_id: row.c_event_id,
-            title: row.c_title,
-            start: row.c_start,
-            end: row.c_end,
-            join_url: row.c_join_url,
-            platform: row.c_platform,
-            status: row.c_status,
-          }),
+    calendarEvent: calendarEvent(row),
   };
 }
 
@@ -145,12 +126,11 @@ async function loadCalendarEvent(
   eventId: string | null | undefined,
 ): Promise<CalendarEventFact | undefined> {
   if (!eventId) return undefined;
-  const [row] = await tx.query<Parameters<typeof calendarEvent>[0]>(
-    `SELECT event_id, title, start, "end", join_url, platform, status FROM receiver_calendar_events
-      WHERE provider = $1 AND event_id = $2`,
+  const [row] = await tx.query<CalendarColumns>(
+    `SELECT ${calendarColumns} FROM receiver_calendar_events c WHERE c.provider = $1 AND c.event_id = $2`,
     [provider, eventId],
   );
-  return row ? calendarEvent(row) : undefined;
+  return row && calendarEvent(row);
 }
 
 async function writeCalendarEvents(
